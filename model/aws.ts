@@ -1,0 +1,258 @@
+import type { PlatformSpec } from "../spec/schema";
+import { KMS_ADMIN_ACTIONS, type PolicyDocument, type PolicyStatement, policy, VAULT_SEAL_ACTIONS } from "./iam";
+import {
+  derivedAwsNames,
+  ESO_SECRETS_MANAGER_SERVICE_ACCOUNT,
+  environmentNamespace,
+  oidcProvider,
+  roleArn,
+  s3BucketArn,
+  serviceAccountName,
+  SNAPSHOT_SERVICE_ACCOUNT,
+  VAULT_SERVICE_ACCOUNT,
+} from "./names";
+
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+export interface WorkloadRole {
+  /** Stable id: Terraform resource names derive from it. */
+  id: string;
+  name: string;
+  arn: string;
+  description: string;
+  serviceAccount: ServiceAccountRef;
+  trustPolicy: PolicyDocument;
+  /** Identity policy; absent when everything the role may do is granted by a resource policy. */
+  inlinePolicy?: PolicyDocument;
+}
+
+export interface KmsKeyModel {
+  id: string;
+  alias: string;
+  description: string;
+  deletionWindowDays: number;
+  policy: PolicyDocument;
+  /** Roles the key policy names; they must exist before the policy is set. */
+  principalRoleIds: string[];
+}
+
+export interface SnapshotBucketModel {
+  name: string;
+  arn: string;
+  prefix: string;
+  retentionDays: number;
+  noncurrentRetentionDays: number;
+  policy: PolicyDocument;
+}
+
+export type BackendModel =
+  | { type: "local" }
+  | { type: "s3"; bucket: string; region: string; keyPrefix: string; dynamodbTable?: string };
+
+export interface AwsModel {
+  accountId: string;
+  region: string;
+  partition: string;
+  defaultTags: Record<string, string>;
+  backend: BackendModel;
+  workloadIdentity: PlatformSpec["workloadIdentity"];
+  clusterName: string;
+  unsealKey: KmsKeyModel;
+  snapshotKey: KmsKeyModel;
+  snapshotBucket: SnapshotBucketModel;
+  roles: WorkloadRole[];
+}
+
+function trustPolicy(spec: PlatformSpec, sa: ServiceAccountRef): PolicyDocument {
+  if (spec.workloadIdentity === "pod-identity") {
+    return policy({
+      Sid: "EksPodIdentity",
+      Effect: "Allow",
+      Principal: { Service: "pods.eks.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: {
+        StringEquals: {
+          "aws:SourceAccount": spec.aws.accountId,
+          "aws:RequestTag/eks-cluster-name": spec.cluster.name,
+          "aws:RequestTag/kubernetes-namespace": sa.namespace,
+          "aws:RequestTag/kubernetes-service-account": sa.name,
+        },
+      },
+    });
+  }
+  const oidc = oidcProvider(spec);
+  return policy({
+    Sid: "Irsa",
+    Effect: "Allow",
+    Principal: { Federated: oidc.arn },
+    Action: ["sts:AssumeRoleWithWebIdentity"],
+    Condition: {
+      StringEquals: {
+        [`${oidc.hostPath}:aud`]: "sts.amazonaws.com",
+        [`${oidc.hostPath}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+      },
+    },
+  });
+}
+
+function adminStatement(spec: PlatformSpec): PolicyStatement {
+  const root = `arn:${spec.aws.partition}:iam::${spec.aws.accountId}:root`;
+  return {
+    // The account root keeps administration so the key can never be locked out; it gets no use actions.
+    Sid: "KeyAdministration",
+    Effect: "Allow",
+    Principal: { AWS: [root, ...spec.kms.keyAdministratorArns.filter((a) => a !== root)] },
+    Action: KMS_ADMIN_ACTIONS,
+    // In a key policy "*" means "this key"; AWS requires it.
+    Resource: "*",
+  };
+}
+
+export function buildAwsModel(spec: PlatformSpec): AwsModel {
+  const names = derivedAwsNames(spec);
+  const bucketArn = s3BucketArn(spec, names.snapshotBucket);
+  const vaultNs = spec.vault.namespace;
+  const role = (id: string, name: string, description: string, serviceAccount: ServiceAccountRef, inlinePolicy?: PolicyDocument): WorkloadRole => ({
+    id,
+    name,
+    arn: roleArn(spec, name),
+    description,
+    serviceAccount,
+    trustPolicy: trustPolicy(spec, serviceAccount),
+    ...(inlinePolicy ? { inlinePolicy } : {}),
+  });
+
+  const serviceLoginRoles = spec.services
+    .filter((svc) => svc.vaultLogin === "aws-iam")
+    .flatMap((svc) =>
+      svc.environments.map((envName) => {
+        const env = spec.environments.find((e) => e.name === envName)!;
+        return role(
+          `login-${envName}-${svc.name}`,
+          names.serviceLoginRole(envName, svc.name),
+          `${svc.name} in ${envName}: identity for Vault AWS IAM auth (no AWS permissions)`,
+          { namespace: environmentNamespace(env), name: serviceAccountName(svc) },
+        );
+      }),
+    );
+
+  // Vault's AWS auth resolves bound role ARNs to unique ids (resolve_aws_unique_ids), which needs iam:GetRole on exactly those roles.
+  const vaultServerPolicy =
+    serviceLoginRoles.length > 0
+      ? policy({ Sid: "AwsAuthResolveBoundRoles", Effect: "Allow", Action: ["iam:GetRole"], Resource: serviceLoginRoles.map((r) => r.arn) })
+      : undefined;
+
+  const vaultServer = role("vault-server", names.vaultServerRole, "Vault server: awskms auto-unseal (granted by the key policy)", { namespace: vaultNs, name: VAULT_SERVICE_ACCOUNT }, vaultServerPolicy);
+
+  const snapshotObjects = `${bucketArn}/${spec.snapshots.prefix}/*`;
+  const snapshot = role(
+    "vault-snapshot",
+    names.snapshotRole,
+    "Raft snapshot job: write snapshots to its bucket prefix",
+    { namespace: vaultNs, name: SNAPSHOT_SERVICE_ACCOUNT },
+    policy({ Sid: "WriteSnapshots", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: [snapshotObjects] }),
+  );
+
+  const roles = [vaultServer, snapshot];
+  const sm = spec.externalSecrets.secretsManager;
+  if (sm?.enabled) {
+    // With Pod Identity the association is per service account, and ESO's AWS provider then uses the controller's credentials.
+    const sa =
+      spec.workloadIdentity === "pod-identity"
+        ? { namespace: spec.externalSecrets.namespace, name: spec.externalSecrets.controllerServiceAccount }
+        : { namespace: spec.externalSecrets.namespace, name: ESO_SECRETS_MANAGER_SERVICE_ACCOUNT };
+    roles.push(
+      role(
+        "eso-secretsmanager",
+        names.esoSecretsManagerRole,
+        `External Secrets: read Secrets Manager secrets named ${sm.secretNamePrefix}*`,
+        sa,
+        policy({
+          Sid: "ReadPrefixedSecrets",
+          Effect: "Allow",
+          Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+          // Secrets Manager appends a random 6-character suffix to every secret ARN, so the prefix needs a trailing "*".
+          Resource: [`arn:${spec.aws.partition}:secretsmanager:${spec.aws.region}:${spec.aws.accountId}:secret:${sm.secretNamePrefix}*`],
+        }),
+      ),
+    );
+  }
+  roles.push(...serviceLoginRoles);
+
+  const unsealKey: KmsKeyModel = {
+    id: "vault-unseal",
+    alias: names.unsealKeyAlias,
+    description: `${spec.name}: Vault auto-unseal (awskms seal)`,
+    deletionWindowDays: spec.kms.deletionWindowDays,
+    principalRoleIds: [vaultServer.id],
+    policy: policy(adminStatement(spec), {
+      Sid: "VaultAutoUnseal",
+      Effect: "Allow",
+      Principal: { AWS: vaultServer.arn },
+      Action: VAULT_SEAL_ACTIONS,
+      Resource: "*",
+    }),
+  };
+
+  const viaS3 = (principals: string[], sid: string, actions: string[], objectArns: string[]): PolicyStatement => ({
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: principals.length === 1 ? principals[0] : principals },
+    Action: actions,
+    Resource: "*",
+    Condition: {
+      StringEquals: { "kms:ViaService": `s3.${spec.aws.region}.amazonaws.com`, "kms:CallerAccount": spec.aws.accountId },
+      // S3 passes the bucket ARN (bucket keys) or the object ARN as encryption context.
+      StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, ...objectArns] },
+    },
+  });
+  const snapshotKeyStatements = [adminStatement(spec), viaS3([snapshot.arn], "SnapshotWriteThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], [snapshotObjects])];
+  if (spec.snapshots.restorePrincipalArns.length > 0) {
+    snapshotKeyStatements.push(viaS3(spec.snapshots.restorePrincipalArns, "SnapshotRestoreThroughS3", ["kms:Decrypt"], [snapshotObjects]));
+  }
+  const snapshotKey: KmsKeyModel = {
+    id: "vault-snapshots",
+    alias: names.snapshotKeyAlias,
+    description: `${spec.name}: Vault raft snapshot bucket encryption`,
+    deletionWindowDays: spec.kms.deletionWindowDays,
+    principalRoleIds: [snapshot.id],
+    policy: policy(...snapshotKeyStatements),
+  };
+
+  const everything = [bucketArn, `${bucketArn}/*`];
+  const snapshotBucket: SnapshotBucketModel = {
+    name: names.snapshotBucket,
+    arn: bucketArn,
+    prefix: spec.snapshots.prefix,
+    retentionDays: spec.snapshots.retentionDays,
+    noncurrentRetentionDays: spec.snapshots.noncurrentRetentionDays,
+    // Deny statements name every principal and action on purpose: they only ever take access away.
+    policy: policy(
+      { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: everything, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      { Sid: "DenyTlsBelow12", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: everything, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+    ),
+  };
+
+  const state = spec.terraformState;
+  const backend: BackendModel =
+    state.backend === "local"
+      ? { type: "local" }
+      : { type: "s3", bucket: state.bucket, region: state.region ?? spec.aws.region, keyPrefix: state.keyPrefix ?? spec.name, ...(state.dynamodbTable ? { dynamodbTable: state.dynamodbTable } : {}) };
+
+  return {
+    accountId: spec.aws.accountId,
+    region: spec.aws.region,
+    partition: spec.aws.partition,
+    defaultTags: { ...spec.aws.tags, ManagedBy: "vault-eks-platform", Platform: spec.name },
+    backend,
+    workloadIdentity: spec.workloadIdentity,
+    clusterName: spec.cluster.name,
+    unsealKey,
+    snapshotKey,
+    snapshotBucket,
+    roles,
+  };
+}

@@ -1,0 +1,108 @@
+import type { PlatformSpecInput } from "./schema";
+
+/**
+ * The bundled reference platform: the e-commerce estate of the design.
+ * Three environments as namespaces of one EKS cluster, three services, shared
+ * PostgreSQL/Kafka/Redis, and Argo CD and Tekton reading their own secrets.
+ */
+export const referenceSpec: PlatformSpecInput = {
+  name: "shop",
+  aws: {
+    accountId: "111122223333",
+    region: "eu-west-1",
+    tags: { CostCenter: "platform", Owner: "platform-team" },
+  },
+  cluster: {
+    name: "shop-platform",
+    oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/5E1B3A0C9D8F7E6A5B4C3D2E1F0A9B8C",
+    vpcCidr: "10.40.0.0/16",
+  },
+  workloadIdentity: "irsa",
+  vault: {
+    namespace: "vault",
+    replicas: 3,
+    image: { repository: "hashicorp/vault", tag: "1.20.4" },
+    tls: { source: "cert-manager", issuerRef: { name: "platform-ca", kind: "ClusterIssuer" } },
+    allowedClientNamespaces: ["argocd", "tekton-pipelines"],
+    pki: { organization: "Shop Platform" },
+    transit: { keys: [{ name: "payments" }] },
+  },
+  kms: { deletionWindowDays: 30 },
+  snapshots: { schedule: "0 * * * *", retentionDays: 30 },
+  externalSecrets: {
+    secretsManager: { enabled: true, secretNamePrefix: "shop/" },
+  },
+  environments: [
+    { name: "dev" },
+    { name: "staging" },
+    { name: "production", production: true },
+  ],
+  sharedServices: [
+    {
+      name: "postgres",
+      kind: "postgres",
+      endpoints: {
+        dev: { host: "postgres.dev.shop.internal", port: 5432 },
+        staging: { host: "postgres.staging.shop.internal", port: 5432 },
+        production: { host: "postgres.production.shop.internal", port: 5432 },
+      },
+    },
+    {
+      name: "kafka",
+      kind: "kafka",
+      endpoints: {
+        dev: { host: "kafka.dev.shop.internal", port: 9096 },
+        staging: { host: "kafka.staging.shop.internal", port: 9096 },
+        production: { host: "kafka.production.shop.internal", port: 9096 },
+      },
+    },
+    {
+      name: "redis",
+      kind: "redis",
+      endpoints: {
+        dev: { host: "redis.dev.shop.internal", port: 6379 },
+        staging: { host: "redis.staging.shop.internal", port: 6379 },
+        production: { host: "redis.production.shop.internal", port: 6379 },
+      },
+    },
+  ],
+  databases: [
+    { name: "users", server: "postgres" },
+    { name: "payments", server: "postgres" },
+  ],
+  services: [
+    {
+      name: "user-service",
+      environments: ["dev", "staging", "production"],
+      secrets: [{ name: "auth", keys: ["JWT_SIGNING_KEY", "SESSION_SECRET"] }],
+      databases: [{ name: "users", access: "read-write" }],
+      sharedServices: ["redis"],
+    },
+    {
+      name: "payment-service",
+      environments: ["dev", "staging", "production"],
+      secrets: [{ name: "stripe", keys: ["STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"] }],
+      databases: [{ name: "payments", access: "read-write" }, { name: "users", access: "read-only" }],
+      sharedServices: ["kafka"],
+      transitKeys: ["payments"],
+      vaultLogin: "kubernetes",
+    },
+    {
+      name: "notification-service",
+      environments: ["dev", "staging", "production"],
+      secrets: [{ name: "providers", keys: ["SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN"] }],
+      sharedServices: ["kafka", "redis"],
+    },
+  ],
+  ciConsumers: [
+    {
+      name: "argocd",
+      auth: { method: "kubernetes", namespace: "argocd", serviceAccount: "argocd-repo-server" },
+      extraReadPaths: ["clusters/dev", "clusters/staging", "clusters/production"],
+    },
+    {
+      name: "tekton",
+      auth: { method: "kubernetes", namespace: "tekton-pipelines", serviceAccount: "tekton-pipelines-runner" },
+    },
+  ],
+};

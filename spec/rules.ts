@@ -1,0 +1,304 @@
+import { durationSeconds } from "./primitives";
+import type { PlatformSpec } from "./schema";
+import { derivedAwsNames, environmentNamespace, serviceAccountName } from "../model/names";
+
+/**
+ * Rules that relate one part of the spec to another. Field-level constraints are in schema.ts.
+ * Rules also run when some fields failed their schema (so every problem is reported at once):
+ * they must tolerate missing or malformed values and report only what they can see.
+ */
+export type Path = (string | number)[];
+export interface SpecRule {
+  id: string;
+  summary: string;
+  check(spec: PlatformSpec, report: (path: Path, message: string) => void): void;
+}
+
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+const isDuration = (v: unknown): v is string => typeof v === "string" && /^(\d+h)?(\d+m)?(\d+s)?$/.test(v) && v !== "";
+
+function duplicates<T>(items: T[], key: (t: T) => unknown, report: (index: number, value: unknown) => void): void {
+  const seen = new Set<unknown>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (k === undefined) return;
+    if (seen.has(k)) report(i, k);
+    seen.add(k);
+  });
+}
+
+function ttlOrder(report: (path: Path, message: string) => void, pairs: [Path, unknown, Path, unknown][]): void {
+  for (const [pShort, short, pLong, long] of pairs) {
+    if (isDuration(short) && isDuration(long) && durationSeconds(short) > durationSeconds(long)) {
+      report(pShort, `${short} is longer than ${pLong.join(".")} (${long})`);
+    }
+  }
+}
+
+export const specRules: SpecRule[] = [
+  {
+    id: "VEP-S01",
+    summary: "vault.replicas is odd and at least 3 (Raft quorum survives one loss without split votes)",
+    check(s, report) {
+      const r = s.vault?.replicas;
+      if (typeof r === "number" && (r < 3 || r % 2 === 0)) report(["vault", "replicas"], `must be odd and at least 3 (got ${r})`);
+    },
+  },
+  {
+    id: "VEP-S02",
+    summary: "names are unique: environments, services, shared services, databases, CI consumers, transit keys",
+    check(s, report) {
+      const groups: [Path, { name?: unknown }[]][] = [
+        [["environments"], list(s.environments)],
+        [["services"], list(s.services)],
+        [["sharedServices"], list(s.sharedServices)],
+        [["databases"], list(s.databases)],
+        [["ciConsumers"], list(s.ciConsumers)],
+        [["vault", "transit", "keys"], list(s.vault?.transit?.keys)],
+      ];
+      for (const [path, items] of groups) {
+        duplicates(items, (i) => i?.name, (i, v) => report([...path, i, "name"], `duplicate name "${String(v)}"`));
+      }
+      list(s.services).forEach((svc, i) => {
+        duplicates(list(svc?.secrets), (x) => x?.name, (j, v) => report(["services", i, "secrets", j, "name"], `duplicate secret "${String(v)}" in ${svc.name}`));
+        duplicates(list(svc?.databases), (x) => x?.name, (j, v) => report(["services", i, "databases", j, "name"], `database "${String(v)}" listed twice`));
+        list(svc?.secrets).forEach((sec, j) =>
+          duplicates(list(sec?.keys), (k) => k, (k, v) => report(["services", i, "secrets", j, "keys", k], `duplicate key "${String(v)}"`)),
+        );
+      });
+    },
+  },
+  {
+    id: "VEP-S03",
+    summary: "namespaces do not collide: each primary-cluster environment has its own namespace, distinct from the Vault, ESO and monitoring namespaces",
+    check(s, report) {
+      const platform = new Map<string, string>([
+        [s.vault?.namespace, "vault.namespace"],
+        [s.externalSecrets?.namespace, "externalSecrets.namespace"],
+        [s.monitoring?.namespace, "monitoring.namespace"],
+      ].filter(([ns]) => typeof ns === "string") as [string, string][]);
+      if (s.externalSecrets?.namespace === s.vault?.namespace) report(["externalSecrets", "namespace"], `must differ from vault.namespace ("${s.vault.namespace}")`);
+      const used = new Map<string, number>();
+      list(s.environments).forEach((env, i) => {
+        if (env?.cluster?.type !== "primary" && env?.cluster !== undefined) return;
+        const ns = environmentNamespace(env);
+        if (typeof ns !== "string") return;
+        const clash = platform.get(ns);
+        if (clash) report(["environments", i, "namespace"], `namespace "${ns}" is already ${clash}`);
+        const prev = used.get(ns);
+        if (prev !== undefined) report(["environments", i, "namespace"], `namespace "${ns}" is already used by environments[${prev}]`);
+        else used.set(ns, i);
+      });
+    },
+  },
+  {
+    id: "VEP-S04",
+    summary: "every environment a service names exists",
+    check(s, report) {
+      const envs = new Set(list(s.environments).map((e) => e?.name));
+      list(s.services).forEach((svc, i) =>
+        list(svc?.environments).forEach((e, j) => {
+          if (!envs.has(e)) report(["services", i, "environments", j], `unknown environment "${e}" (known: ${[...envs].join(", ")})`);
+        }),
+      );
+    },
+  },
+  {
+    id: "VEP-S05",
+    summary: "every database a service uses is declared in databases",
+    check(s, report) {
+      const dbs = new Set(list(s.databases).map((d) => d?.name));
+      list(s.services).forEach((svc, i) =>
+        list(svc?.databases).forEach((d, j) => {
+          if (!dbs.has(d?.name)) report(["services", i, "databases", j, "name"], `unknown database "${d?.name}"`);
+        }),
+      );
+    },
+  },
+  {
+    id: "VEP-S06",
+    summary: "a service's sharedServices are declared and are kafka or redis (PostgreSQL is reached through databases)",
+    check(s, report) {
+      const kinds = new Map(list(s.sharedServices).map((x) => [x?.name, x?.kind]));
+      list(s.services).forEach((svc, i) =>
+        list(svc?.sharedServices).forEach((name, j) => {
+          const kind = kinds.get(name);
+          if (kind === undefined) report(["services", i, "sharedServices", j], `unknown shared service "${name}"`);
+          else if (kind === "postgres") report(["services", i, "sharedServices", j], `"${name}" is PostgreSQL: list its databases under services[${i}].databases instead`);
+        }),
+      );
+    },
+  },
+  {
+    id: "VEP-S07",
+    summary: "a database's server is a shared service of kind postgres",
+    check(s, report) {
+      const kinds = new Map(list(s.sharedServices).map((x) => [x?.name, x?.kind]));
+      list(s.databases).forEach((db, i) => {
+        const kind = kinds.get(db?.server);
+        if (kind === undefined) report(["databases", i, "server"], `unknown shared service "${db?.server}"`);
+        else if (kind !== "postgres") report(["databases", i, "server"], `"${db.server}" is ${kind}, not postgres`);
+      });
+    },
+  },
+  {
+    id: "VEP-S08",
+    summary: "shared-service endpoints are keyed by known environments, and every environment that uses a shared service or database has an endpoint for it",
+    check(s, report) {
+      const envs = new Set(list(s.environments).map((e) => e?.name));
+      const byName = new Map(list(s.sharedServices).map((x, i) => [x?.name, i]));
+      list(s.sharedServices).forEach((x, i) => {
+        for (const env of Object.keys(x?.endpoints ?? {})) {
+          if (!envs.has(env)) report(["sharedServices", i, "endpoints", env], `unknown environment "${env}"`);
+        }
+      });
+      const serverOf = new Map(list(s.databases).map((d) => [d?.name, d?.server]));
+      const need = (svcName: unknown, env: string, path: Path) => {
+        const i = byName.get(svcName as string);
+        if (i === undefined) return;
+        const endpoints = s.sharedServices[i]?.endpoints ?? {};
+        if (!(env in endpoints)) report(path, `${String(svcName)} has no endpoint for environment "${env}" (add sharedServices[${i}].endpoints.${env})`);
+      };
+      list(s.services).forEach((svc, i) =>
+        list(svc?.environments).forEach((env) => {
+          if (!envs.has(env)) return;
+          list(svc?.sharedServices).forEach((name, j) => need(name, env, ["services", i, "sharedServices", j]));
+          list(svc?.databases).forEach((d, j) => need(serverOf.get(d?.name), env, ["services", i, "databases", j, "name"]));
+        }),
+      );
+    },
+  },
+  {
+    id: "VEP-S09",
+    summary: "a service's transit keys are declared in vault.transit.keys, and using them requires vaultLogin",
+    check(s, report) {
+      const keys = new Set(list(s.vault?.transit?.keys).map((k) => k?.name));
+      list(s.services).forEach((svc, i) => {
+        list(svc?.transitKeys).forEach((k, j) => {
+          if (!keys.has(k)) report(["services", i, "transitKeys", j], `unknown transit key "${k}"`);
+        });
+        if (list(svc?.transitKeys).length > 0 && svc?.vaultLogin === "none") {
+          report(["services", i, "vaultLogin"], `${svc.name} uses transit keys, so it logs in to Vault itself: set "kubernetes" or "aws-iam"`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S10",
+    summary: "the OIDC issuer is the cluster's EKS issuer in the spec's region (https://oidc.eks.<region>.amazonaws.com/id/<ID>)",
+    check(s, report) {
+      const url = s.cluster?.oidcIssuerUrl;
+      const region = s.aws?.region;
+      if (typeof url !== "string" || typeof region !== "string") return;
+      const m = /^https:\/\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/id\/[A-Z0-9]{32}$/.exec(url);
+      if (!m) report(["cluster", "oidcIssuerUrl"], `not an EKS OIDC issuer URL: expected https://oidc.eks.${region}.amazonaws.com/id/<32 upper-case hex>`);
+      else if (m[1] !== region) report(["cluster", "oidcIssuerUrl"], `issuer is in ${m[1]} but aws.region is ${region}`);
+    },
+  },
+  {
+    id: "VEP-S11",
+    summary: "the region belongs to the partition (aws-cn: cn-*, aws-us-gov: us-gov-*)",
+    check(s, report) {
+      const { partition, region } = s.aws ?? ({} as PlatformSpec["aws"]);
+      if (typeof region !== "string") return;
+      const expected = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+      if ((partition ?? "aws") !== expected) report(["aws", "partition"], `region ${region} is in partition ${expected}`);
+    },
+  },
+  {
+    id: "VEP-S12",
+    summary: "derived AWS names fit AWS limits (S3 bucket 63, IAM role 64 characters)",
+    check(s, report) {
+      if (typeof s.name !== "string" || typeof s.aws?.accountId !== "string" || typeof s.aws?.region !== "string") return;
+      const names = derivedAwsNames(s);
+      if (names.snapshotBucket.length > 63) {
+        report(["name"], `the snapshot bucket name "${names.snapshotBucket}" is ${names.snapshotBucket.length} characters (S3 allows 63): shorten the platform name`);
+      }
+      for (const role of names.allRoleNames) {
+        if (role.length > 64) report(["name"], `the IAM role name "${role}" is ${role.length} characters (IAM allows 64): shorten the platform or service name`);
+      }
+    },
+  },
+  {
+    id: "VEP-S13",
+    summary: "lifetimes are ordered: ttl <= max ttl for tokens, database credentials, certificates and CAs; TLS renewBefore < duration",
+    check(s, report) {
+      const k = s.vault?.auth?.kubernetes;
+      const pki = s.vault?.pki;
+      const tls = s.vault?.tls;
+      ttlOrder(report, [
+        [["vault", "auth", "kubernetes", "tokenTtl"], k?.tokenTtl, ["vault", "auth", "kubernetes", "tokenMaxTtl"], k?.tokenMaxTtl],
+        [["vault", "pki", "certTtl"], pki?.certTtl, ["vault", "pki", "certMaxTtl"], pki?.certMaxTtl],
+        [["vault", "pki", "certMaxTtl"], pki?.certMaxTtl, ["vault", "pki", "intermediateTtl"], pki?.intermediateTtl],
+        [["vault", "pki", "intermediateTtl"], pki?.intermediateTtl, ["vault", "pki", "rootTtl"], pki?.rootTtl],
+      ]);
+      if (tls?.source === "cert-manager" && isDuration(tls.renewBefore) && isDuration(tls.duration) && durationSeconds(tls.renewBefore) >= durationSeconds(tls.duration)) {
+        report(["vault", "tls", "renewBefore"], `must be shorter than vault.tls.duration (${tls.duration})`);
+      }
+      list(s.environments).forEach((env, i) => {
+        const c = env?.databaseCredentials;
+        ttlOrder(report, [[["environments", i, "databaseCredentials", "defaultTtl"], c?.defaultTtl, ["environments", i, "databaseCredentials", "maxTtl"], c?.maxTtl]]);
+      });
+    },
+  },
+  {
+    id: "VEP-S14",
+    summary: "an environment named prod/production/prd is marked production: true (developers are denied production)",
+    check(s, report) {
+      list(s.environments).forEach((env, i) => {
+        if (/^(prod|production|prd)(-|$)/.test(String(env?.name)) && env?.production !== true) {
+          report(["environments", i, "production"], `environment "${env.name}" looks like production: set production: true (developers are denied production paths)`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S15",
+    summary: "service accounts are unique among services (a Vault role binds one workload, not two)",
+    check(s, report) {
+      duplicates(list(s.services), (svc) => (typeof svc?.name === "string" ? serviceAccountName(svc) : undefined), (i, v) =>
+        report(["services", i, "serviceAccount"], `service account "${String(v)}" is already used by another service`),
+      );
+    },
+  },
+  {
+    id: "VEP-S16",
+    summary: "dedicated clusters (vcluster/eks) have unique names, one environment each",
+    check(s, report) {
+      duplicates(list(s.environments), (e) => (e?.cluster?.type === "primary" ? undefined : e?.cluster?.name), (i, v) =>
+        report(["environments", i, "cluster", "name"], `cluster "${String(v)}" already hosts another environment`),
+      );
+      list(s.environments).forEach((e, i) => {
+        if (e?.cluster && e.cluster.type !== "primary" && typeof e.cluster.name === "string" && e.cluster.name === s.cluster?.name) {
+          report(["environments", i, "cluster", "name"], `"${e.cluster.name}" is the primary cluster's name: use { type: "primary" }`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S17",
+    summary: "the Secrets Manager store, when enabled, has a prefix narrower than the whole account",
+    check(s, report) {
+      const sm = s.externalSecrets?.secretsManager;
+      if (sm?.enabled && typeof sm.secretNamePrefix === "string" && sm.secretNamePrefix.replace(/\/$/, "").length < 2) {
+        report(["externalSecrets", "secretsManager", "secretNamePrefix"], "too broad: use a prefix of at least two characters such as shop/");
+      }
+    },
+  },
+  {
+    id: "VEP-S18",
+    summary: "ci consumers' extraReadPaths name known environments and shared services",
+    check(s, report) {
+      const envs = new Set(list(s.environments).map((e) => e?.name));
+      const shared = new Set(list(s.sharedServices).map((x) => x?.name));
+      list(s.ciConsumers).forEach((c, i) =>
+        list(c?.extraReadPaths).forEach((p, j) => {
+          if (typeof p !== "string") return;
+          const [top, name] = p.split("/");
+          if (top === "clusters" && !envs.has(name)) report(["ciConsumers", i, "extraReadPaths", j], `unknown environment "${name}" in ${p}`);
+          if (top === "shared-services" && !shared.has(name)) report(["ciConsumers", i, "extraReadPaths", j], `unknown shared service "${name}" in ${p}`);
+        }),
+      );
+    },
+  },
+];

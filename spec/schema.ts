@@ -1,0 +1,388 @@
+import { z } from "zod";
+import {
+  awsAccountId,
+  awsRegion,
+  cidr,
+  cronSchedule,
+  dnsLabel,
+  duration,
+  hostname,
+  httpsUrl,
+  iamArn,
+  k8sName,
+  pemCertificate,
+  quantity,
+} from "./primitives";
+
+/**
+ * The platform spec: the one source of truth for the AWS, Vault and Kubernetes layers.
+ * Field-level constraints live here; rules that relate fields to each other live in ./rules.
+ * Every default is written next to its field so `spec docs` and the README stay short.
+ */
+
+const tlsSchema = z.discriminatedUnion("source", [
+  z.strictObject({
+    /** cert-manager issues the Vault server certificate (SANs derived from replicas and namespace). */
+    source: z.literal("cert-manager"),
+    issuerRef: z.strictObject({
+      name: k8sName,
+      /** @default "ClusterIssuer" */
+      kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"),
+    }),
+    /** @default "2160h" (90 days) */
+    duration: duration.default("2160h"),
+    /** @default "360h" (15 days) */
+    renewBefore: duration.default("360h"),
+  }),
+  z.strictObject({
+    /** An existing `kubernetes.io/tls` secret in the Vault namespace (keys tls.crt, tls.key, ca.crt). */
+    source: z.literal("secret"),
+    secretName: k8sName,
+  }),
+]);
+
+const vaultSchema = z.strictObject({
+  /** @default "vault" */
+  namespace: dnsLabel.default("vault"),
+  /** Raft voters; odd and at least 3. @default 3 */
+  replicas: z.number().int().default(3),
+  image: z
+    .strictObject({
+      /** @default "hashicorp/vault" */
+      repository: z.string().regex(/^[a-z0-9./_-]+$/, "an image repository").default("hashicorp/vault"),
+      /** An exact version, never `latest`. @default "1.20.4" */
+      tag: z.string().regex(/^\d+\.\d+\.\d+(-ent)?$/, "an exact Vault version such as 1.20.4 (no floating tags)").default("1.20.4"),
+      /** Optional image digest, pinned in addition to the tag. */
+      digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, "sha256:<64 hex>").optional(),
+    })
+    .default({ repository: "hashicorp/vault", tag: "1.20.4" }),
+  storage: z
+    .strictObject({
+      /** @default "10Gi" */
+      dataSize: quantity.default("10Gi"),
+      /** @default "10Gi" */
+      auditSize: quantity.default("10Gi"),
+      /** KMS key for the EBS volumes; omitted means the account's aws/ebs key. */
+      ebsKmsKeyArn: z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/, "a KMS key ARN").optional(),
+    })
+    .default({ dataSize: "10Gi", auditSize: "10Gi" }),
+  /** TLS is always on; choose where the server certificate comes from. */
+  tls: tlsSchema,
+  resources: z
+    .strictObject({
+      /** Requests equal limits (Guaranteed QoS). @default "1" */
+      cpu: quantity.default("1"),
+      /** @default "2Gi" */
+      memory: quantity.default("2Gi"),
+    })
+    .default({ cpu: "1", memory: "2Gi" }),
+  /** Namespaces (besides the ESO and monitoring namespaces) whose pods may reach Vault on 8200. @default [] */
+  allowedClientNamespaces: z.array(dnsLabel).default([]),
+  /** @default false */
+  ui: z.boolean().default(false),
+  kv: z
+    .strictObject({
+      /** @default 10 */
+      maxVersions: z.number().int().min(1).max(100).default(10),
+      /** @default false */
+      casRequired: z.boolean().default(false),
+      /** Versions older than this are deleted; omitted keeps them until maxVersions pushes them out. */
+      deleteVersionAfter: duration.optional(),
+    })
+    .default({ maxVersions: 10, casRequired: false }),
+  pki: z
+    .strictObject({
+      /** @default "<platform> Root CA" */
+      rootCommonName: z.string().min(1).optional(),
+      /** @default "<platform> Intermediate CA" */
+      intermediateCommonName: z.string().min(1).optional(),
+      organization: z.string().min(1).optional(),
+      /** @default "87600h" (10 years) */
+      rootTtl: duration.default("87600h"),
+      /** @default "43800h" (5 years) */
+      intermediateTtl: duration.default("43800h"),
+      /** Default TTL of certificates issued to workloads. @default "72h" */
+      certTtl: duration.default("72h"),
+      /** @default "720h" */
+      certMaxTtl: duration.default("720h"),
+    })
+    .default({ rootTtl: "87600h", intermediateTtl: "43800h", certTtl: "72h", certMaxTtl: "720h" }),
+  transit: z
+    .strictObject({
+      keys: z
+        .array(
+          z.strictObject({
+            name: dnsLabel,
+            /** @default "aes256-gcm96" */
+            type: z.enum(["aes256-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "rsa-2048", "rsa-4096"]).default("aes256-gcm96"),
+            /** @default "720h" */
+            autoRotatePeriod: duration.default("720h"),
+            /** Named opt-out: allow Terraform to delete the key (and everything encrypted with it). @default false */
+            deletionAllowed: z.boolean().default(false),
+          }),
+        )
+        .default([]),
+    })
+    .default({ keys: [] }),
+  audit: z
+    .strictObject({
+      /** TCP socket audit device (e.g. a log shipper sidecar). */
+      socket: z.strictObject({ address: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, "host:port") }).optional(),
+    })
+    .default({}),
+  autopilot: z
+    .strictObject({
+      /** @default true */
+      cleanupDeadServers: z.boolean().default(true),
+      /** @default "10m" */
+      deadServerLastContactThreshold: duration.default("10m"),
+    })
+    .default({ cleanupDeadServers: true, deadServerLastContactThreshold: "10m" }),
+  auth: z
+    .strictObject({
+      kubernetes: z
+        .strictObject({
+          /** Audience of the service-account tokens presented to Vault. @default "vault" */
+          audience: z.string().min(1).default("vault"),
+          /** @default "1h" */
+          tokenTtl: duration.default("1h"),
+          /** @default "4h" */
+          tokenMaxTtl: duration.default("4h"),
+        })
+        .default({ audience: "vault", tokenTtl: "1h", tokenMaxTtl: "4h" }),
+      /** OIDC login for people; optional. The client secret is a Terraform variable, never part of the spec. */
+      oidc: z
+        .strictObject({
+          discoveryUrl: httpsUrl,
+          clientId: z.string().min(1),
+          /** @default "groups" */
+          groupsClaim: z.string().min(1).default("groups"),
+          /** @default "email" */
+          userClaim: z.string().min(1).default("email"),
+          allowedRedirectUris: z.array(httpsUrl).min(1),
+          adminGroups: z.array(z.string().min(1)).min(1),
+          developerGroups: z.array(z.string().min(1)).default([]),
+        })
+        .optional(),
+    })
+    .default({ kubernetes: { audience: "vault", tokenTtl: "1h", tokenMaxTtl: "4h" } }),
+});
+
+const clusterRefSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("primary") }),
+  z.strictObject({
+    /** The environment has its own API server: a vcluster in the primary cluster or a separate EKS cluster. */
+    type: z.enum(["vcluster", "eks"]),
+    name: dnsLabel,
+    apiServerUrl: httpsUrl,
+    /** CA of that API server (public certificate). */
+    caCertificate: pemCertificate,
+  }),
+]);
+
+const environmentSchema = z.strictObject({
+  name: dnsLabel,
+  /** Namespace of the environment's workloads. @default the environment name */
+  namespace: dnsLabel.optional(),
+  /** Production environments are denied to the developer policy and get shorter credential lifetimes. @default false */
+  production: z.boolean().default(false),
+  /** @default { type: "primary" } */
+  cluster: clusterRefSchema.default({ type: "primary" }),
+  databaseCredentials: z
+    .strictObject({
+      /** @default "1h" */
+      defaultTtl: duration.default("1h"),
+      /** @default "24h", or "8h" when production */
+      maxTtl: duration.optional(),
+    })
+    .optional(),
+});
+
+const sharedServiceSchema = z.strictObject({
+  name: dnsLabel,
+  kind: z.enum(["postgres", "kafka", "redis"]),
+  /** Endpoint per environment name. */
+  endpoints: z.record(
+    dnsLabel,
+    z.strictObject({
+      host: hostname,
+      port: z.number().int().min(1).max(65535),
+    }),
+  ),
+});
+
+const databaseSchema = z.strictObject({
+  /** PostgreSQL database name (also used in role names). */
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "a PostgreSQL identifier: lowercase, digits, '_', at most 31 characters"),
+  /** The shared service (kind postgres) that hosts this database. */
+  server: dnsLabel,
+  /** @default "verify-full" */
+  sslMode: z.enum(["verify-full", "verify-ca", "require"]).default("verify-full"),
+  /** @default 4 */
+  maxOpenConnections: z.number().int().min(1).max(100).default(4),
+});
+
+const serviceSchema = z.strictObject({
+  name: dnsLabel,
+  /** @default the service name */
+  serviceAccount: dnsLabel.optional(),
+  /** Environments this service runs in. */
+  environments: z.array(dnsLabel).min(1, "at least one environment"),
+  /** Static secrets, stored in KV v2 at apps/<env>/<service>/<name>. Key names only: values never enter the spec. */
+  secrets: z
+    .array(
+      z.strictObject({
+        name: dnsLabel,
+        keys: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "a secret key name such as STRIPE_API_KEY")).min(1, "at least one key"),
+      }),
+    )
+    .default([]),
+  databases: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        /** @default "read-write" */
+        access: z.enum(["read-write", "read-only"]).default("read-write"),
+      }),
+    )
+    .default([]),
+  /** Names of kafka/redis shared services this service uses. */
+  sharedServices: z.array(dnsLabel).default([]),
+  /** Transit keys this service may encrypt/decrypt with (requires vaultLogin). */
+  transitKeys: z.array(dnsLabel).default([]),
+  /** How the service itself logs in to Vault, besides ESO delivering its secrets. @default "none" */
+  vaultLogin: z.enum(["none", "kubernetes", "aws-iam"]).default("none"),
+});
+
+const ciConsumerSchema = z.strictObject({
+  name: dnsLabel,
+  auth: z.discriminatedUnion("method", [
+    z.strictObject({
+      method: z.literal("kubernetes"),
+      namespace: dnsLabel,
+      serviceAccount: dnsLabel,
+    }),
+    z.strictObject({
+      method: z.literal("approle"),
+      /** @default "1h" */
+      secretIdTtl: duration.default("1h"),
+      /** @default 1 */
+      secretIdNumUses: z.number().int().min(1).default(1),
+      /** CIDRs the pipeline runners log in from. */
+      boundCidrs: z.array(cidr).min(1, "at least one CIDR"),
+    }),
+  ]),
+  /** Extra KV v2 paths (below secret/) the tool may read, e.g. clusters/production. */
+  extraReadPaths: z.array(z.string().regex(/^(clusters|infrastructure|shared-services)\/[a-z0-9/_-]+[a-z0-9_-]$/, "a KV path under clusters/, infrastructure/ or shared-services/")).default([]),
+});
+
+const stateSchema = z.discriminatedUnion("backend", [
+  z.strictObject({ backend: z.literal("local") }),
+  z.strictObject({
+    backend: z.literal("s3"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+    /** @default the platform region */
+    region: awsRegion.optional(),
+    /** @default the platform name */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9/_.-]+$/, "an S3 key prefix").optional(),
+    /** Legacy DynamoDB locking; omitted means S3-native locking (use_lockfile). */
+    dynamodbTable: z.string().min(3).optional(),
+  }),
+]);
+
+export const platformSpecSchema = z.strictObject({
+  /** Platform name, prefix of every AWS name. At most 20 characters. */
+  name: dnsLabel.max(20, "at most 20 characters (it prefixes AWS names with length limits)"),
+  aws: z.strictObject({
+    accountId: awsAccountId,
+    region: awsRegion,
+    /** @default "aws" */
+    partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
+    /** Tags on every AWS resource (default_tags). @default {} */
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "a tag key"), z.string().max(256)).default({}),
+  }),
+  /** The existing EKS cluster that runs Vault (this kit does not create EKS). */
+  cluster: z.strictObject({
+    name: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, "an EKS cluster name"),
+    /** The cluster's OIDC issuer URL (aws eks describe-cluster ... identity.oidc.issuer). */
+    oidcIssuerUrl: httpsUrl,
+    vpcCidr: cidr,
+  }),
+  /** @default "irsa" */
+  workloadIdentity: z.enum(["irsa", "pod-identity"]).default("irsa"),
+  vault: vaultSchema,
+  kms: z
+    .strictObject({
+      /** @default 30 */
+      deletionWindowDays: z.number().int().min(7, "AWS allows 7 to 30 days").max(30, "AWS allows 7 to 30 days").default(30),
+      /** Principals allowed to administer (not use) the keys; the account root is always one. @default [] */
+      keyAdministratorArns: z.array(iamArn).default([]),
+    })
+    .default({ deletionWindowDays: 30, keyAdministratorArns: [] }),
+  snapshots: z
+    .strictObject({
+      /** @default "0 * * * *" */
+      schedule: cronSchedule.default("0 * * * *"),
+      /** Days before a snapshot object expires. @default 30 */
+      retentionDays: z.number().int().min(1).max(3650).default(30),
+      /** Days a replaced (noncurrent) version is kept. @default 7 */
+      noncurrentRetentionDays: z.number().int().min(1).max(365).default(7),
+      /** @default "raft" */
+      prefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a key prefix such as raft").default("raft"),
+      /** Principals (operators, a restore job) that may decrypt snapshots through S3 for a restore. @default [] */
+      restorePrincipalArns: z.array(iamArn).default([]),
+    })
+    .default({ schedule: "0 * * * *", retentionDays: 30, noncurrentRetentionDays: 7, prefix: "raft", restorePrincipalArns: [] }),
+  /** Where Terraform keeps state. @default { backend: "local" } */
+  terraformState: stateSchema.default({ backend: "local" }),
+  externalSecrets: z
+    .strictObject({
+      /** @default "external-secrets" */
+      namespace: dnsLabel.default("external-secrets"),
+      /** The ESO controller's service account. @default "external-secrets" */
+      controllerServiceAccount: dnsLabel.default("external-secrets"),
+      /** @default "1h" */
+      refreshInterval: duration.default("1h"),
+      /** The AWS Secrets Manager store of the design. @default disabled */
+      secretsManager: z
+        .strictObject({
+          enabled: z.boolean(),
+          /** Read-only access is limited to secrets whose name starts with this. */
+          secretNamePrefix: z.string().regex(/^[A-Za-z0-9/_+=.@-]+\/$/, "a secret name prefix ending in '/', such as shop/"),
+        })
+        .optional(),
+    })
+    .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h" }),
+  monitoring: z
+    .strictObject({
+      /** @default "monitoring" */
+      namespace: dnsLabel.default("monitoring"),
+      /** Labels the Prometheus operator selects ServiceMonitors and rules by. @default { release: "kube-prometheus-stack" } */
+      selectorLabels: z.record(z.string(), z.string()).default({ release: "kube-prometheus-stack" }),
+    })
+    .default({ namespace: "monitoring", selectorLabels: { release: "kube-prometheus-stack" } }),
+  network: z
+    .strictObject({
+      /** Where Vault reaches KMS and STS on 443 (interface endpoints). @default [cluster.vpcCidr] */
+      awsApiCidrs: z.array(cidr).optional(),
+      /** Where the Kubernetes API server endpoints live. @default [cluster.vpcCidr] */
+      kubernetesApiCidrs: z.array(cidr).optional(),
+    })
+    .default({}),
+  environments: z.array(environmentSchema).min(1, "at least one environment"),
+  sharedServices: z.array(sharedServiceSchema).default([]),
+  databases: z.array(databaseSchema).default([]),
+  services: z.array(serviceSchema).default([]),
+  /** CI/CD tools that read their own secrets (ci-cd/<tool>/*). */
+  ciConsumers: z.array(ciConsumerSchema).default([]),
+});
+
+/** The spec as written by a user (defaults optional). */
+export type PlatformSpecInput = z.input<typeof platformSpecSchema>;
+/** The spec after validation, defaults filled in. */
+export type PlatformSpec = z.output<typeof platformSpecSchema>;
+export type EnvironmentSpec = PlatformSpec["environments"][number];
+export type ServiceSpec = PlatformSpec["services"][number];
+export type SharedServiceSpec = PlatformSpec["sharedServices"][number];
+export type DatabaseSpec = PlatformSpec["databases"][number];
+export type CiConsumerSpec = PlatformSpec["ciConsumers"][number];

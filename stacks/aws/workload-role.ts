@@ -1,0 +1,42 @@
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import type { WorkloadRole } from "../../model/aws";
+
+export interface WorkloadRoleProps {
+  role: WorkloadRole;
+  /** Create the EKS Pod Identity association for this cluster (pod-identity mode). @default undefined (IRSA) */
+  podIdentityCluster?: string;
+}
+
+/** An IAM role trusted by exactly one Kubernetes service account, with its least-privilege inline policy. */
+export class WorkloadRoleConstruct extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
+    super(scope, id);
+    const { role } = props;
+    this.role = new IamRole(this, "role", {
+      name: role.name,
+      description: role.description,
+      assumeRolePolicy: JSON.stringify(role.trustPolicy),
+      maxSessionDuration: 3600,
+    });
+    if (role.inlinePolicy) {
+      new IamRolePolicy(this, "policy", {
+        name: "least-privilege",
+        role: this.role.name,
+        policy: JSON.stringify(role.inlinePolicy),
+      });
+    }
+    if (props.podIdentityCluster) {
+      new EksPodIdentityAssociation(this, "pod_identity", {
+        clusterName: props.podIdentityCluster,
+        namespace: role.serviceAccount.namespace,
+        serviceAccount: role.serviceAccount.name,
+        roleArn: this.role.arn,
+      });
+    }
+  }
+}

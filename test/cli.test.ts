@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runCli } from "./helpers/synth";
+
+/** sha256 of every file below dir, keyed by relative path. */
+function treeHash(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const freshDir = () => mkdtempSync(join(tmpdir(), "vep-cli-"));
+
+describe("main.ts (the synth command)", () => {
+  it("synthesizes the reference platform, byte-identical on every run, from any directory", () => {
+    const a = freshDir();
+    const b = freshDir();
+    const first = runCli([], { cwd: a });
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const hashA = treeHash(join(a, "cdktf.out"));
+    expect(Object.keys(hashA)).toEqual(expect.arrayContaining(["manifest.json", "stacks/aws/cdk.tf.json"]));
+    expect(runCli([], { cwd: a }).status).toBe(0);
+    expect(treeHash(join(a, "cdktf.out"))).toEqual(hashA);
+    expect(runCli([], { cwd: b }).status).toBe(0);
+    expect(treeHash(join(b, "cdktf.out"))).toEqual(hashA);
+  });
+
+  it("keeps local state outside cdktf.out, addressed relatively", () => {
+    const cwd = freshDir();
+    runCli([], { cwd });
+    const stack = JSON.parse(readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8"));
+    expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform.aws.tfstate" } });
+  });
+
+  it("renders an S3 backend with native locking when the environment asks", () => {
+    const cwd = freshDir();
+    const r = runCli([], { cwd, env: { VAULT_EKS_STATE_BUCKET: "shop-terraform-state" } });
+    expect(r.status).toBe(0);
+    const stack = JSON.parse(readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8"));
+    expect(stack.terraform.backend).toEqual({
+      s3: { bucket: "shop-terraform-state", key: "shop/aws.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
+  });
+
+  it("a bad spec: every problem with its path, exit 2, no stack trace, previous output untouched", () => {
+    const cwd = freshDir();
+    expect(runCli([], { cwd }).status).toBe(0);
+    const before = treeHash(join(cwd, "cdktf.out"));
+    const yaml = readFileSync(join(ROOT, "examples/shop.yaml"), "utf8")
+      .replace('accountId: "111122223333"', 'accountId: "12"')
+      .replace("replicas: 3", "replicas: 4")
+      .replace("workloadIdentity: irsa", "workloadIdentity: kiam");
+    writeFileSync(join(cwd, "bad.yaml"), yaml);
+    const r = runCli(["bad.yaml"], { cwd });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("bad.yaml: the spec has 3 problems");
+    expect(r.stderr).toMatch(/^ {2}aws\.accountId: .*12 digits/m);
+    expect(r.stderr).toMatch(/^ {2}vault\.replicas: must be odd and at least 3 \(got 4\) \[VEP-S01\]$/m);
+    expect(r.stderr).toMatch(/^ {2}workloadIdentity: expected one of "irsa", "pod-identity", got "kiam"$/m);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(treeHash(join(cwd, "cdktf.out"))).toEqual(before);
+    expect(readdirSync(cwd).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("reads the spec path from VAULT_EKS_SPEC", () => {
+    const cwd = freshDir();
+    const r = runCli([], { cwd, env: { VAULT_EKS_SPEC: join(ROOT, "examples/minimal.json") } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("acme: synthesized from");
+    const stack = readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8");
+    expect(stack).toContain("acme-vault-snapshots-444455556666-us-east-1");
+  });
+
+  it("usage errors exit 2 with the usage text", () => {
+    const r = runCli(["a.yaml", "b.yaml"], { cwd: freshDir() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("usage: main.ts");
+  });
+
+  it("removes files that no longer belong but keeps Terraform's working files", () => {
+    const cwd = freshDir();
+    runCli([], { cwd });
+    mkdirSync(join(cwd, "cdktf.out/stacks/aws/.terraform/providers"), { recursive: true });
+    writeFileSync(join(cwd, "cdktf.out/stacks/aws/.terraform.lock.hcl"), "# lock\n");
+    mkdirSync(join(cwd, "cdktf.out/stacks/retired"), { recursive: true });
+    writeFileSync(join(cwd, "cdktf.out/stacks/retired/cdk.tf.json"), "{}");
+    expect(runCli([], { cwd }).status).toBe(0);
+    expect(existsSync(join(cwd, "cdktf.out/stacks/retired"))).toBe(false);
+    expect(existsSync(join(cwd, "cdktf.out/stacks/aws/.terraform/providers"))).toBe(true);
+    expect(readFileSync(join(cwd, "cdktf.out/stacks/aws/.terraform.lock.hcl"), "utf8")).toBe("# lock\n");
+  });
+});

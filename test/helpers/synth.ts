@@ -1,0 +1,43 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { synthTerraform } from "../../lib/synth-terraform";
+import { buildPlatformModel, type PlatformModel } from "../../model";
+import { referenceSpec } from "../../spec/reference";
+import type { PlatformSpecInput } from "../../spec/schema";
+import { validateSpec } from "../../spec/validate";
+
+export const ROOT = resolve(__dirname, "../..");
+
+/** A deep copy of the reference spec to modify in a test. */
+export function referenceCopy(): PlatformSpecInput {
+  return structuredClone(referenceSpec);
+}
+
+export function modelOf(input: PlatformSpecInput): PlatformModel {
+  const result = validateSpec(input);
+  if (!result.ok) throw new Error(`spec invalid: ${JSON.stringify(result.problems, null, 2)}`);
+  return buildPlatformModel(result.spec);
+}
+
+/** Synthesizes the Terraform stacks of a spec into a fresh temporary cdktf.out; returns its path. */
+export function synthTerraformToTemp(input: PlatformSpecInput): string {
+  const root = mkdtempSync(join(tmpdir(), "vep-synth-"));
+  const out = join(root, "cdktf.out");
+  synthTerraform(modelOf(input), { writeDir: out, finalDir: out, stateDir: root });
+  return out;
+}
+
+/** Runs the real command line (`node --import tsx main.ts ...`) in cwd. */
+export function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  // An absolute loader path, so the command works from any working directory.
+  const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+  const r = spawnSync(process.execPath, ["--import", tsx, join(ROOT, "main.ts"), ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    encoding: "utf8",
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { derivedAwsNames } from "../model/names";
+import { loadSpec, REFERENCE_SOURCE } from "../spec/load";
+import { referenceSpec } from "../spec/reference";
+import { specRules } from "../spec/rules";
+import { SpecError, validateSpec } from "../spec/validate";
+import { ROOT } from "./helpers/synth";
+
+describe("the reference spec", () => {
+  it("is valid and gets the documented defaults", () => {
+    const result = validateSpec(referenceSpec);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (!result.ok) return;
+    const s = result.spec;
+    expect(s.kms.deletionWindowDays).toBe(30);
+    expect(s.workloadIdentity).toBe("irsa");
+    expect(s.terraformState).toEqual({ backend: "local" });
+    expect(s.environments.map((e) => [e.name, e.production])).toEqual([["dev", false], ["staging", false], ["production", true]]);
+    expect(s.services.map((x) => x.name)).toEqual(["user-service", "payment-service", "notification-service"]);
+    expect(s.sharedServices.map((x) => x.kind)).toEqual(["postgres", "kafka", "redis"]);
+    expect(s.ciConsumers.map((c) => c.name)).toEqual(["argocd", "tekton"]);
+  });
+
+  it("is loaded when no path is given", async () => {
+    const loaded = await loadSpec(undefined);
+    expect(loaded.source).toBe(REFERENCE_SOURCE);
+    expect(loaded.spec.name).toBe("shop");
+  });
+});
+
+describe("derived names", () => {
+  it("agree with the fixed formats the other layers rely on", () => {
+    const result = validateSpec(referenceSpec);
+    if (!result.ok) throw new Error("reference invalid");
+    const n = derivedAwsNames(result.spec);
+    expect(n.unsealKeyAlias).toBe("alias/shop-vault-unseal");
+    expect(n.snapshotBucket).toBe("shop-vault-snapshots-111122223333-eu-west-1");
+    expect(n.vaultServerRole).toBe("shop-vault-server");
+    expect(n.snapshotRole).toBe("shop-vault-snapshot");
+  });
+});
+
+describe("spec files", () => {
+  it("examples/shop.yaml is the reference spec, written as YAML", async () => {
+    const fromYaml = await loadSpec(join(ROOT, "examples/shop.yaml"));
+    const fromTs = await loadSpec(undefined);
+    expect(fromYaml.spec).toEqual(fromTs.spec);
+  });
+
+  it("examples/minimal.json is a valid JSON spec", async () => {
+    const loaded = await loadSpec(join(ROOT, "examples/minimal.json"));
+    expect(loaded.spec.name).toBe("acme");
+    expect(loaded.spec.vault.tls).toEqual({ source: "secret", secretName: "vault-server-tls" });
+  });
+
+  it("a TypeScript module may export the spec as default or as `spec`", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vep-spec-"));
+    const body = JSON.stringify(referenceSpec);
+    writeFileSync(join(dir, "a.ts"), `const s = ${body};\nexport default s;\n`);
+    writeFileSync(join(dir, "b.ts"), `export const spec = ${body};\n`);
+    expect((await loadSpec(join(dir, "a.ts"))).spec.name).toBe("shop");
+    expect((await loadSpec(join(dir, "b.ts"))).spec.name).toBe("shop");
+  });
+
+  it("reports YAML syntax errors with their line, and a missing file, as spec errors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vep-spec-"));
+    writeFileSync(join(dir, "broken.yaml"), "name: shop\naws:\n  accountId: [\n");
+    const err = await loadSpec(join(dir, "broken.yaml")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as SpecError).problems[0].path).toMatch(/^\(file line \d+\)$/);
+    const missing = await loadSpec(join(dir, "nope.yaml")).catch((e: unknown) => e);
+    expect((missing as SpecError).problems[0].message).toMatch(/no such file/);
+  });
+
+  it("rejects duplicate YAML keys instead of silently taking the last", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vep-spec-"));
+    writeFileSync(join(dir, "dup.yaml"), "name: shop\nname: other\n");
+    const err = (await loadSpec(join(dir, "dup.yaml")).catch((e: unknown) => e)) as SpecError;
+    expect(err.problems[0].message).toMatch(/unique|duplicate/i);
+  });
+
+  it("S3 state comes from the environment when VAULT_EKS_STATE_BUCKET is set", async () => {
+    const loaded = await loadSpec(undefined, { VAULT_EKS_STATE_BUCKET: "shop-tf-state", VAULT_EKS_STATE_KEY_PREFIX: "platform/shop" });
+    expect(loaded.spec.terraformState).toEqual({ backend: "s3", bucket: "shop-tf-state", keyPrefix: "platform/shop" });
+  });
+});
+
+describe("documentation", () => {
+  it("the README lists every cross-field rule with its current summary", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    for (const rule of specRules) expect(readme).toContain(`| ${rule.id} | ${rule.summary} |`);
+  });
+});
