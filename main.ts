@@ -7,7 +7,7 @@
  * Exit codes: 0 written, 2 bad spec or usage (nothing written), 1 unexpected failure.
  */
 import { parseArgs } from "node:util";
-import { replaceDirAtomically } from "./lib/replace-dir";
+import { replaceDirsTogether, type StagedDir, stageDir } from "./lib/replace-dir";
 import { synthKubernetes } from "./lib/synth-kubernetes";
 import { synthTerraform } from "./lib/synth-terraform";
 import { buildPlatformModel } from "./model";
@@ -40,16 +40,19 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const { source, spec } = await loadSpec(parsed.positionals[0] ?? env[SPEC_ENV_VAR], env);
   const model = buildPlatformModel(spec);
   const lines = [`${model.name}: synthesized from ${source}`];
+  const stages: (() => StagedDir)[] = [];
   if (only !== "kubernetes") {
     const tfOut = parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out";
-    replaceDirAtomically(tfOut, (tmp) => synthTerraform(model, { writeDir: tmp, finalDir: tfOut }), { carryOver: TERRAFORM_CARRY_OVER });
-    lines.push(`  terraform:  ${tfOut}/stacks/aws`);
+    stages.push(() => stageDir(tfOut, (tmp) => synthTerraform(model, { writeDir: tmp, finalDir: tfOut }), { carryOver: TERRAFORM_CARRY_OVER }));
+    lines.push(`  terraform:  ${tfOut}/stacks/{aws,vault}`);
   }
   if (only !== "terraform") {
     const dist = parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist";
-    replaceDirAtomically(dist, (tmp) => synthKubernetes(model, { writeDir: tmp }));
-    lines.push(`  kubernetes: ${dist}`);
+    stages.push(() => stageDir(dist, (tmp) => synthKubernetes(model, { writeDir: tmp })));
+    lines.push(`  kubernetes: ${dist}/<cluster>/<component>`);
   }
+  // Both layers are built first and swapped in together: never new Terraform beside old manifests.
+  replaceDirsTogether(stages);
   return lines.join("\n");
 }
 

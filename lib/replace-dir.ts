@@ -1,16 +1,23 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
-export interface ReplaceDirOptions {
+export interface StageOptions {
   /** Paths (relative, one `*` segment allowed) carried from the old tree into the new one, e.g. Terraform working state. */
   carryOver?: string[];
 }
 
+export interface StagedDir {
+  /** Swaps the built tree in: files that no longer belong disappear. */
+  commit(): void;
+  /** Throws the built tree away; the target is untouched. */
+  abort(): void;
+}
+
 /**
- * Builds a directory in a sibling temporary folder and swaps it in only when the build succeeds,
- * so a failed run never leaves a half-written tree and files that no longer belong disappear.
+ * Builds a directory in a sibling temporary folder. Nothing changes at the target until commit(),
+ * so a failed run never leaves a half-written tree (and several trees can be swapped in together).
  */
-export function replaceDirAtomically(target: string, build: (tmpDir: string) => void, opts: ReplaceDirOptions = {}): void {
+export function stageDir(target: string, build: (tmpDir: string) => void, opts: StageOptions = {}): StagedDir {
   const final = resolve(target);
   const parent = dirname(final);
   mkdirSync(parent, { recursive: true });
@@ -24,16 +31,33 @@ export function replaceDirAtomically(target: string, build: (tmpDir: string) => 
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  if (existsSync(final)) {
-    for (const pattern of opts.carryOver ?? []) {
-      for (const rel of expand(final, pattern)) {
-        if (existsSync(dirname(join(tmp, rel))) && !existsSync(join(tmp, rel))) renameSync(join(final, rel), join(tmp, rel));
+  return {
+    abort: () => rmSync(tmp, { recursive: true, force: true }),
+    commit: () => {
+      if (existsSync(final)) {
+        for (const pattern of opts.carryOver ?? []) {
+          for (const rel of expand(final, pattern)) {
+            if (existsSync(dirname(join(tmp, rel))) && !existsSync(join(tmp, rel))) renameSync(join(final, rel), join(tmp, rel));
+          }
+        }
+        renameSync(final, old);
       }
-    }
-    renameSync(final, old);
+      renameSync(tmp, final);
+      rmSync(old, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Stages every tree, then commits them all, or none if any build fails. */
+export function replaceDirsTogether(stages: (() => StagedDir)[]): void {
+  const staged: StagedDir[] = [];
+  try {
+    for (const stage of stages) staged.push(stage());
+  } catch (e) {
+    for (const s of staged) s.abort();
+    throw e;
   }
-  renameSync(tmp, final);
-  rmSync(old, { recursive: true, force: true });
+  for (const s of staged) s.commit();
 }
 
 function expand(root: string, pattern: string): string[] {

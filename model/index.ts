@@ -1,5 +1,7 @@
 import type { PlatformSpec } from "../spec/schema";
 import { type AwsModel, buildAwsModel } from "./aws";
+import { buildKubernetesModel, type KubernetesModel } from "./kubernetes";
+import { buildVaultModel, type VaultModel } from "./vault";
 
 /**
  * One plain, inspectable model of every layer, derived once from the spec.
@@ -8,8 +10,11 @@ import { type AwsModel, buildAwsModel } from "./aws";
 export interface PlatformModel {
   name: string;
   aws: AwsModel;
+  vault: VaultModel;
+  kubernetes: KubernetesModel;
 }
 
 export function buildPlatformModel(spec: PlatformSpec): PlatformModel {
-  return { name: spec.name, aws: buildAwsModel(spec) };
+  const aws = buildAwsModel(spec);
+  return { name: spec.name, aws, vault: buildVaultModel(spec), kubernetes: buildKubernetesModel(spec, aws) };
 }

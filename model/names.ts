@@ -76,3 +76,67 @@ export function oidcProvider(spec: Pick<PlatformSpec, "aws" | "cluster">): { arn
 export function eksClusterArn(spec: Pick<PlatformSpec, "aws" | "cluster">): string {
   return `arn:${spec.aws.partition}:eks:${spec.aws.region}:${spec.aws.accountId}:cluster/${spec.cluster.name}`;
 }
+
+/** Vault mount paths (fixed, so policies, auth roles and ESO stores agree). */
+export const VAULT_MOUNTS = {
+  kv: "secret",
+  database: "database",
+  pki: "pki",
+  pkiRoot: "pki-root",
+  transit: "transit",
+  aws: "aws",
+  approle: "approle",
+  oidc: "oidc",
+} as const;
+
+/** Kubernetes auth mount of a cluster: `kubernetes` for the primary, `kubernetes-<cluster>` for a dedicated one. */
+export function kubernetesAuthMount(env: Pick<EnvironmentSpec, "cluster">): string {
+  return env.cluster.type === "primary" ? "kubernetes" : `kubernetes-${env.cluster.name}`;
+}
+
+/** Vault role and policy names per consumer; a role and its policy share the name. */
+export const vaultNames = {
+  esoStore: (env: string) => `eso-${env}`,
+  ciTool: (tool: string) => `ci-${tool}`,
+  service: (env: string, service: string) => `svc-${env}-${service}`,
+  snapshot: "raft-snapshot",
+  admin: "admin",
+  developer: "developer",
+  databaseConnection: (env: string, database: string) => `${env}-${database}`,
+  databaseRole: (env: string, service: string, database: string) => `${env}-${service}-${database}`,
+  pkiRole: (env: string) => `${env}-cert`,
+  passwordPolicy: "database-password",
+} as const;
+
+/** KV v2 paths (below the mount) of the design's secret tree. */
+export const kvPaths = {
+  appSecret: (env: string, service: string, secret: string) => `apps/${env}/${service}/${secret}`,
+  appsOfEnvironment: (env: string) => `apps/${env}`,
+  sharedService: (service: string, env: string) => `shared-services/${service}/${env}`,
+  ciTool: (tool: string) => `ci-cd/${tool}`,
+  cluster: (env: string) => `clusters/${env}`,
+  infrastructure: "infrastructure",
+} as const;
+
+/** The file audit device writes here, on the Vault pods' audit volume. */
+export const VAULT_AUDIT_DIR = "/vault/audit";
+export const VAULT_AUDIT_FILE = `${VAULT_AUDIT_DIR}/vault-audit.log`;
+
+/** Kubernetes object names shared by the charts, the Vault stack and the AWS stack. */
+export const k8sNames = {
+  /** ClusterSecretStore of an environment in the primary cluster. */
+  clusterSecretStore: (env: string) => `vault-${env}`,
+  /** SecretStore (namespaced) of an environment in a dedicated cluster. */
+  secretStore: "vault",
+  secretsManagerStore: "aws-secrets-manager",
+  /** The StatefulSet: its pods vault-0..vault-(n-1) are the names vault.hcl's retry_join blocks and the certificate use. */
+  vaultStatefulSet: "vault",
+  vaultServices: { client: "vault", active: "vault-active", standby: "vault-standby", internal: "vault-internal" },
+  vaultTlsSecret: "vault-server-tls",
+  vaultCaConfigMap: "vault-ca",
+} as const;
+
+/** In-cluster address ESO and clients use: the active node only, over TLS. */
+export function vaultActiveAddress(vaultNamespace: string): string {
+  return `https://${k8sNames.vaultServices.active}.${vaultNamespace}.svc:8200`;
+}

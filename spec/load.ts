@@ -79,7 +79,9 @@ async function readSpecFile(path: string, abs: string): Promise<unknown> {
     case ".cjs": {
       let mod: Record<string, unknown>;
       try {
-        mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+        // tsx's loader, started only for a TypeScript or JavaScript spec (main.ts itself runs under tsx/cjs).
+        const { tsImport } = await import("tsx/esm/api");
+        mod = (await tsImport(pathToFileURL(abs).href, __filename)) as Record<string, unknown>;
       } catch (e) {
         throw new SpecError(path, [{ path: "(file)", message: `could not load module: ${(e as Error).message.split("\n")[0]}` }]);
       }

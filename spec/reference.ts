@@ -1,5 +1,19 @@
 import type { PlatformSpecInput } from "./schema";
 
+/** Public certificate of the platform CA behind the "platform-ca" ClusterIssuer (example; use your own). */
+const PLATFORM_CA = `-----BEGIN CERTIFICATE-----
+MIIBqDCCAU6gAwIBAgIBATAKBggqhkjOPQQDAjAzMRYwFAYDVQQKDA1TaG9wIFBs
+YXRmb3JtMRkwFwYDVQQDDBBTaG9wIFBsYXRmb3JtIENBMB4XDTI2MTEyNDAzMzE1
+MVoXDTM2MTEyMTAzMzE1MVowMzEWMBQGA1UECgwNU2hvcCBQbGF0Zm9ybTEZMBcG
+A1UEAwwQU2hvcCBQbGF0Zm9ybSBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IA
+BEBuIPDQV1WPWKbvLNuB5UMB6vVU1w+eU7r9debMUIYX6/XfEYQeZoYwjUY6Rf9Y
+qprGNNaeTFUsxRTxlhdoeDOjUzBRMB0GA1UdDgQWBBRLs8Cw8uesvUu1q7N5knBR
+o7T+8zAfBgNVHSMEGDAWgBRLs8Cw8uesvUu1q7N5knBRo7T+8zAPBgNVHRMBAf8E
+BTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQD+uMAm2aQJz55K/mYYaMCaGRWPW1rW
+G9O0rkq7LeyGWgIgWYtZkniHRhzVAoEuf2IAweHT3bwC/PtpX1d1vhGV7lI=
+-----END CERTIFICATE-----
+`;
+
 /**
  * The bundled reference platform: the e-commerce estate of the design.
  * Three environments as namespaces of one EKS cluster, three services, shared
@@ -22,7 +36,7 @@ export const referenceSpec: PlatformSpecInput = {
     namespace: "vault",
     replicas: 3,
     image: { repository: "hashicorp/vault", tag: "1.20.4" },
-    tls: { source: "cert-manager", issuerRef: { name: "platform-ca", kind: "ClusterIssuer" } },
+    tls: { source: "cert-manager", issuerRef: { name: "platform-ca", kind: "ClusterIssuer" }, caCertificate: PLATFORM_CA },
     allowedClientNamespaces: ["argocd", "tekton-pipelines"],
     pki: { organization: "Shop Platform" },
     transit: { keys: [{ name: "payments" }] },

@@ -237,7 +237,8 @@ export const specRules: SpecRule[] = [
       }
       list(s.environments).forEach((env, i) => {
         const c = env?.databaseCredentials;
-        ttlOrder(report, [[["environments", i, "databaseCredentials", "defaultTtl"], c?.defaultTtl, ["environments", i, "databaseCredentials", "maxTtl"], c?.maxTtl]]);
+        const maxTtl = c?.maxTtl ?? (env?.production ? "8h" : "24h");
+        ttlOrder(report, [[["environments", i, "databaseCredentials", "defaultTtl"], c?.defaultTtl, ["environments", i, "databaseCredentials", "maxTtl"], maxTtl]]);
       });
     },
   },
@@ -299,6 +300,38 @@ export const specRules: SpecRule[] = [
           if (top === "shared-services" && !shared.has(name)) report(["ciConsumers", i, "extraReadPaths", j], `unknown shared service "${name}" in ${p}`);
         }),
       );
+    },
+  },
+  {
+    id: "VEP-S19",
+    summary: "no environment name is another's name followed by '-' (dev and dev-eu would share the database/creds/dev-* grant)",
+    check(s, report) {
+      const names = list(s.environments).map((e) => e?.name).filter((n): n is string => typeof n === "string");
+      list(s.environments).forEach((env, i) => {
+        const clash = names.find((other) => other !== env?.name && typeof env?.name === "string" && env.name.startsWith(`${other}-`));
+        if (clash) report(["environments", i, "name"], `"${env.name}" starts with "${clash}-": policies granting ${clash}-* would reach it; rename one of them`);
+      });
+    },
+  },
+  {
+    id: "VEP-S20",
+    summary: "services with vaultLogin aws-iam run only in primary-cluster environments (IAM trust names the primary cluster's identity provider)",
+    check(s, report) {
+      const dedicated = new Set(list(s.environments).filter((e) => e?.cluster && e.cluster.type !== "primary").map((e) => e.name));
+      list(s.services).forEach((svc, i) => {
+        if (svc?.vaultLogin !== "aws-iam") return;
+        list(svc.environments).forEach((env, j) => {
+          if (dedicated.has(env)) report(["services", i, "environments", j], `${svc.name} logs in with aws-iam, but ${env} runs on its own cluster: use vaultLogin "kubernetes" there`);
+        });
+      });
+    },
+  },
+  {
+    id: "VEP-S21",
+    summary: "vault.externalAddress is set when an environment has its own cluster (its ESO store cannot use the in-cluster service name)",
+    check(s, report) {
+      const i = list(s.environments).findIndex((e) => e?.cluster && e.cluster.type !== "primary");
+      if (i >= 0 && !s.vault?.externalAddress) report(["vault", "externalAddress"], `required: environments[${i}] (${s.environments[i].name}) runs on its own cluster and reaches Vault from outside`);
     },
   },
 ];

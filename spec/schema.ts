@@ -33,11 +33,15 @@ const tlsSchema = z.discriminatedUnion("source", [
     duration: duration.default("2160h"),
     /** @default "360h" (15 days) */
     renewBefore: duration.default("360h"),
+    /** The issuer's CA certificate (public): clients and ESO stores trust Vault through it. */
+    caCertificate: pemCertificate,
   }),
   z.strictObject({
     /** An existing `kubernetes.io/tls` secret in the Vault namespace (keys tls.crt, tls.key, ca.crt). */
     source: z.literal("secret"),
     secretName: k8sName,
+    /** The CA certificate (public) that signed the secret's certificate. */
+    caCertificate: pemCertificate,
   }),
 ]);
 
@@ -80,6 +84,8 @@ const vaultSchema = z.strictObject({
   allowedClientNamespaces: z.array(dnsLabel).default([]),
   /** @default false */
   ui: z.boolean().default(false),
+  /** How clients outside the primary cluster reach Vault (e.g. an internal load balancer); required when an environment has its own cluster. */
+  externalAddress: httpsUrl.optional(),
   kv: z
     .strictObject({
       /** @default 10 */
@@ -159,7 +165,10 @@ const vaultSchema = z.strictObject({
           groupsClaim: z.string().min(1).default("groups"),
           /** @default "email" */
           userClaim: z.string().min(1).default("email"),
-          allowedRedirectUris: z.array(httpsUrl).min(1),
+          /** Vault UI callbacks (https) and the CLI's http://localhost:8250/oidc/callback. */
+          allowedRedirectUris: z
+            .array(z.string().regex(/^(https:\/\/[^\s?#]+|http:\/\/localhost:\d{1,5}\/[^\s?#]*)$/, "an https:// URL, or http://localhost:<port>/... for the CLI"))
+            .min(1),
           adminGroups: z.array(z.string().min(1)).min(1),
           developerGroups: z.array(z.string().min(1)).default([]),
         })
@@ -220,6 +229,8 @@ const databaseSchema = z.strictObject({
   sslMode: z.enum(["verify-full", "verify-ca", "require"]).default("verify-full"),
   /** @default 4 */
   maxOpenConnections: z.number().int().min(1).max(100).default(4),
+  /** The user Vault connects as: owner of the database and its tables (e.g. the RDS master user). @default "vault" */
+  adminUsername: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL role name").default("vault"),
 });
 
 const serviceSchema = z.strictObject({
@@ -331,8 +342,10 @@ export const platformSpecSchema = z.strictObject({
       prefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a key prefix such as raft").default("raft"),
       /** Principals (operators, a restore job) that may decrypt snapshots through S3 for a restore. @default [] */
       restorePrincipalArns: z.array(iamArn).default([]),
+      /** Image that uploads the snapshot (needs the AWS CLI); pinned, never latest. @default "amazon/aws-cli:2.31.6" */
+      uploaderImage: z.string().regex(/^[a-z0-9./_-]+:[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*(@sha256:[a-f0-9]{64})?$/, "an image with a version tag, e.g. amazon/aws-cli:2.31.6").default("amazon/aws-cli:2.31.6"),
     })
-    .default({ schedule: "0 * * * *", retentionDays: 30, noncurrentRetentionDays: 7, prefix: "raft", restorePrincipalArns: [] }),
+    .default({ schedule: "0 * * * *", retentionDays: 30, noncurrentRetentionDays: 7, prefix: "raft", restorePrincipalArns: [], uploaderImage: "amazon/aws-cli:2.31.6" }),
   /** Where Terraform keeps state. @default { backend: "local" } */
   terraformState: stateSchema.default({ backend: "local" }),
   externalSecrets: z

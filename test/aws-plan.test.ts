@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type PlanJson, type ResourceChange, terraformWorkdir } from "./helpers/terraform";
-import { referenceCopy, synthTerraformToTemp } from "./helpers/synth";
+import type { PlatformSpecInput } from "../spec/schema";
+import { referenceCopy, ROOT, synthTerraformToTemp } from "./helpers/synth";
 
 /**
  * The AWS stack, planned by the real Terraform engine with the real hashicorp/aws 5.100.0
@@ -193,11 +196,10 @@ describe("aws stack (IRSA, reference spec) under terraform validate + plan", () 
   });
 });
 
-describe("aws stack (EKS Pod Identity) under terraform validate + plan", () => {
+describe("aws stack (EKS Pod Identity, AWS IAM service login: examples/vcluster-oidc.yaml) under terraform validate + plan", () => {
   let byAddress: Map<string, ResourceChange>;
   beforeAll(() => {
-    const spec = referenceCopy();
-    spec.workloadIdentity = "pod-identity";
+    const spec = parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
     ({ byAddress } = planOf(spec));
   }, 180_000);
 
@@ -224,13 +226,28 @@ describe("aws stack (EKS Pod Identity) under terraform validate + plan", () => {
   it("creates one association per role, for the same service account the trust names", () => {
     const assoc = [...byAddress.values()].filter((r) => r.type === "aws_eks_pod_identity_association");
     const pairs = assoc.map((a) => `${a.change.after.cluster_name}/${a.change.after.namespace}/${a.change.after.service_account}`).sort();
-    expect(pairs).toEqual(["shop-platform/external-secrets/external-secrets", "shop-platform/vault/vault", "shop-platform/vault/vault-snapshot"]);
+    expect(pairs).toEqual([
+      "shop-platform/dev/analytics-service",
+      "shop-platform/external-secrets/external-secrets",
+      "shop-platform/production/analytics-service",
+      "shop-platform/vault/vault",
+      "shop-platform/vault/vault-snapshot",
+    ]);
     for (const a of assoc) {
       const roleAddress = a.address.replace(/_pod_identity$/, "_role").replace("aws_eks_pod_identity_association", "aws_iam_role");
       const cond = doc(after(byAddress, roleAddress).assume_role_policy).Statement[0].Condition!.StringEquals;
       expect(cond["aws:RequestTag/kubernetes-namespace"]).toBe(a.change.after.namespace);
       expect(cond["aws:RequestTag/kubernetes-service-account"]).toBe(a.change.after.service_account);
     }
+  });
+
+  it("service login roles carry no AWS permissions; Vault may only resolve exactly those roles (iam:GetRole)", () => {
+    expect(after(byAddress, "aws_iam_role.login_dev_analytics_service_role").name).toBe("shop-dev-analytics-service");
+    expect([...byAddress.keys()].filter((a) => a.startsWith("aws_iam_role_policy.login_"))).toEqual([]);
+    const vaultPolicy = doc(after(byAddress, "aws_iam_role_policy.vault_server_policy").policy).Statement;
+    expect(vaultPolicy).toHaveLength(1);
+    expect(actions(vaultPolicy[0])).toEqual(["iam:GetRole"]);
+    expect([vaultPolicy[0].Resource].flat().sort()).toEqual([`arn:aws:iam::${ACCOUNT}:role/shop-dev-analytics-service`, `arn:aws:iam::${ACCOUNT}:role/shop-production-analytics-service`]);
   });
 });
 

@@ -28,12 +28,13 @@ describe("main.ts (the synth command)", () => {
     const first = runCli([], { cwd: a });
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
-    const hashA = treeHash(join(a, "cdktf.out"));
-    expect(Object.keys(hashA)).toEqual(expect.arrayContaining(["manifest.json", "stacks/aws/cdk.tf.json"]));
+    const hashA = { tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) };
+    expect(Object.keys(hashA.tf)).toEqual(expect.arrayContaining(["manifest.json", "stacks/aws/cdk.tf.json", "stacks/vault/cdk.tf.json"]));
+    expect(Object.keys(hashA.k8s)).toEqual(expect.arrayContaining(["shop-platform/kustomization.yaml", "shop-platform/vault/statefulset-vault.yaml"]));
     expect(runCli([], { cwd: a }).status).toBe(0);
-    expect(treeHash(join(a, "cdktf.out"))).toEqual(hashA);
+    expect({ tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) }).toEqual(hashA);
     expect(runCli([], { cwd: b }).status).toBe(0);
-    expect(treeHash(join(b, "cdktf.out"))).toEqual(hashA);
+    expect({ tf: treeHash(join(b, "cdktf.out")), k8s: treeHash(join(b, "dist")) }).toEqual(hashA);
   });
 
   it("keeps local state outside cdktf.out, addressed relatively", () => {
@@ -56,7 +57,7 @@ describe("main.ts (the synth command)", () => {
   it("a bad spec: every problem with its path, exit 2, no stack trace, previous output untouched", () => {
     const cwd = freshDir();
     expect(runCli([], { cwd }).status).toBe(0);
-    const before = treeHash(join(cwd, "cdktf.out"));
+    const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
     const yaml = readFileSync(join(ROOT, "examples/shop.yaml"), "utf8")
       .replace('accountId: "111122223333"', 'accountId: "12"')
       .replace("replicas: 3", "replicas: 4")
@@ -70,7 +71,7 @@ describe("main.ts (the synth command)", () => {
     expect(r.stderr).toMatch(/^ {2}vault\.replicas: must be odd and at least 3 \(got 4\) \[VEP-S01\]$/m);
     expect(r.stderr).toMatch(/^ {2}workloadIdentity: expected one of "irsa", "pod-identity", got "kiam"$/m);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(treeHash(join(cwd, "cdktf.out"))).toEqual(before);
+    expect({ tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) }).toEqual(before);
     expect(readdirSync(cwd).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
@@ -81,6 +82,39 @@ describe("main.ts (the synth command)", () => {
     expect(r.stdout).toContain("acme: synthesized from");
     const stack = readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8");
     expect(stack).toContain("acme-vault-snapshots-444455556666-us-east-1");
+  });
+
+  it("--only renders one layer (cdktf.json and cdk8s.yaml use it), leaving the other untouched", () => {
+    const cwd = freshDir();
+    expect(runCli(["--only", "terraform"], { cwd }).status).toBe(0);
+    expect(existsSync(join(cwd, "cdktf.out/stacks/vault/cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(cwd, "dist"))).toBe(false);
+    expect(runCli(["--only", "kubernetes"], { cwd, env: { CDK8S_OUTDIR: join(cwd, "k8s-out") } }).status).toBe(0);
+    expect(existsSync(join(cwd, "k8s-out/shop-platform/vault/kustomization.yaml"))).toBe(true);
+    expect(runCli(["--only", "helm"], { cwd }).status).toBe(2);
+  });
+
+  it("a failure while rendering one layer leaves both previous trees in place (they are swapped in together)", () => {
+    const cwd = freshDir();
+    expect(runCli([], { cwd }).status).toBe(0);
+    const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
+    // A valid spec that renders differently, and a dist path that cannot be created: Terraform renders, Kubernetes fails.
+    writeFileSync(join(cwd, "blocker"), "");
+    const r = runCli([join(ROOT, "examples/vcluster-oidc.yaml"), "--dist", join(cwd, "blocker", "dist")], { cwd });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^synth failed: /);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect({ tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) }).toEqual(before);
+    expect(readdirSync(cwd).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it.each(readdirSync(join(ROOT, "examples")))("the example %s synthesizes every layer", (file) => {
+    const cwd = freshDir();
+    const r = runCli([join(ROOT, "examples", file)], { cwd });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(existsSync(join(cwd, "cdktf.out/stacks/vault/cdk.tf.json"))).toBe(true);
+    expect(readdirSync(join(cwd, "dist")).length).toBeGreaterThan(0);
   });
 
   it("usage errors exit 2 with the usage text", () => {

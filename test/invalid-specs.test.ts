@@ -38,6 +38,7 @@ const cases: Case[] = [
   { name: "unknown fields are rejected", break: (s) => (s.vault.replica = 3), path: "vault.replica", message: /unknown field/ },
   { name: "at least one environment", break: (s) => (s.environments = []), path: "environments", message: /at least one environment/ },
   { name: "dedicated cluster needs a CA certificate", break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging", apiServerUrl: "https://staging.example.com" }), path: "environments[1].cluster.caCertificate", message: /required/ },
+  { name: "the Vault CA is a PEM certificate", break: (s) => (s.vault.tls.caCertificate = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n"), path: "vault.tls.caCertificate", message: /PEM certificate/ },
   { name: "durations are Go-style", break: (s) => (s.vault.auth = { kubernetes: { tokenTtl: "one hour" } }), path: "vault.auth.kubernetes.tokenTtl", message: /duration/ },
   { name: "secret keys are names, never values", break: (s) => (s.services[0].secrets[0].keys = ["sk_live 1234"]), path: "services[0].secrets[0].keys[0]", message: /key name/ },
   { name: "state bucket name is an S3 bucket name", break: (s) => (s.terraformState = { backend: "s3", bucket: "Bad_Bucket" }), path: "terraformState.bucket", message: /S3 bucket/ },
@@ -66,6 +67,23 @@ const cases: Case[] = [
   { name: "two services share a service account", break: (s) => (s.services[1].serviceAccount = "user-service"), path: "services[1].serviceAccount", rule: "VEP-S15" },
   { name: "dedicated cluster named like the primary", break: (s) => (s.environments[0].cluster = { type: "vcluster", name: "shop-platform", apiServerUrl: "https://dev.example.com", caCertificate: CERT }), path: "environments[0].cluster.name", rule: "VEP-S16" },
   { name: "Secrets Manager prefix too broad", break: (s) => (s.externalSecrets.secretsManager.secretNamePrefix = "a/"), path: "externalSecrets.secretsManager.secretNamePrefix", rule: "VEP-S17" },
+  { name: "environment name extends another's with '-'", break: (s) => s.environments.push({ name: "dev-eu" }), path: "environments[3].name", rule: "VEP-S19" },
+  {
+    name: "aws-iam login in a dedicated cluster",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging.example.com", caCertificate: CERT };
+      s.vault.externalAddress = "https://vault.shop.internal:8200";
+      s.services[0].vaultLogin = "aws-iam";
+    },
+    path: "services[0].environments[1]",
+    rule: "VEP-S20",
+  },
+  {
+    name: "dedicated cluster without an external Vault address",
+    break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging.example.com", caCertificate: CERT }),
+    path: "vault.externalAddress",
+    rule: "VEP-S21",
+  },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

@@ -53,7 +53,7 @@ describe("spec files", () => {
   it("examples/minimal.json is a valid JSON spec", async () => {
     const loaded = await loadSpec(join(ROOT, "examples/minimal.json"));
     expect(loaded.spec.name).toBe("acme");
-    expect(loaded.spec.vault.tls).toEqual({ source: "secret", secretName: "vault-server-tls" });
+    expect(loaded.spec.vault.tls).toMatchObject({ source: "secret", secretName: "vault-server-tls" });
   });
 
   it("a TypeScript module may export the spec as default or as `spec`", async () => {

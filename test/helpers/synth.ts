@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { synthTerraform } from "../../lib/synth-terraform";
 import { buildPlatformModel, type PlatformModel } from "../../model";
 import { referenceSpec } from "../../spec/reference";
@@ -30,11 +29,10 @@ export function synthTerraformToTemp(input: PlatformSpecInput): string {
   return out;
 }
 
-/** Runs the real command line (`node --import tsx main.ts ...`) in cwd. */
+/** Runs the real command line (`node --require tsx/cjs main.ts ...`, as `npm run synth` does) in cwd. */
 export function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
-  // An absolute loader path, so the command works from any working directory.
-  const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
-  const r = spawnSync(process.execPath, ["--import", tsx, join(ROOT, "main.ts"), ...args], {
+  // An absolute path to tsx's require hook, so the command works from any working directory.
+  const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), join(ROOT, "main.ts"), ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     encoding: "utf8",

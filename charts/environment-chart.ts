@@ -1,0 +1,54 @@
+import { KubeClusterRoleBinding } from "cdk8s-plus-28/lib/imports/k8s";
+import type { Construct } from "constructs";
+import type { PlatformModel } from "../model";
+import type { EnvironmentModel } from "../model/kubernetes/types";
+import { ESO_STORE_SERVICE_ACCOUNT } from "../model/names";
+import { externalSecret, vaultDynamicSecret } from "./eso/external-secret";
+import { vaultStore } from "./eso/stores";
+import { PlatformChart } from "./platform-chart";
+import { vaultCaConfigMap } from "./resources/config-map";
+import { restrictedNamespace } from "./resources/namespace";
+import { cidrs, DNS_EGRESS, defaultDeny, networkPolicy, podsInNamespace, tcp } from "./resources/network-policy";
+import { serviceAccount } from "./resources/service-account";
+import { workloadIdentityEgress } from "./vault/network-policies";
+
+/**
+ * One environment namespace: restricted Pod Security, default-deny networking, the service
+ * accounts Vault roles bind to, and the ExternalSecrets that deliver each service's secrets.
+ */
+export class EnvironmentChart extends PlatformChart {
+  constructor(scope: Construct, model: PlatformModel, env: EnvironmentModel) {
+    super(scope, { cluster: env.cluster, component: `env-${env.name}`, platform: model.name });
+    const ns = env.namespace;
+    restrictedNamespace(this, ns, { "vault-eks-platform/environment": env.name });
+    vaultCaConfigMap(this, ns, env.caCertificatePem);
+    for (const sa of env.serviceAccounts) serviceAccount(this, sa);
+    if (env.secretStore) {
+      vaultStore(this, env.secretStore);
+      // Vault reviews tokens of a remote cluster with the client's own JWT, which needs this right.
+      new KubeClusterRoleBinding(this, `clusterrolebinding-${ns}-eso-auth-delegator`, {
+        metadata: { name: `${ns}-${ESO_STORE_SERVICE_ACCOUNT}-auth-delegator` },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+        subjects: [{ kind: "ServiceAccount", name: ESO_STORE_SERVICE_ACCOUNT, namespace: ns }],
+      });
+    }
+    for (const g of env.generators) vaultDynamicSecret(this, g);
+    for (const es of env.externalSecrets) externalSecret(this, es);
+
+    defaultDeny(this, ns);
+    const toVault =
+      env.vaultEgress.kind === "in-cluster"
+        ? { to: [podsInNamespace(env.vaultEgress.vaultNamespace, { "app.kubernetes.io/name": "vault" })], ports: tcp(8200) }
+        : { to: cidrs(env.vaultEgress.cidrs), ports: tcp(env.vaultEgress.port) };
+    networkPolicy(this, { namespace: ns, name: "allow-dns-and-vault-egress", podLabels: {}, egress: [DNS_EGRESS, toVault] });
+    if (env.awsEgress) {
+      // Services logging in with AWS IAM sign an STS request with credentials they must first obtain.
+      networkPolicy(this, {
+        namespace: ns,
+        name: "allow-aws-credentials-egress",
+        podLabels: {},
+        egress: [{ to: cidrs(env.awsEgress.cidrs), ports: tcp(443) }, ...workloadIdentityEgress({ workloadIdentity: env.awsEgress.podIdentityAgent ? "pod-identity" : "irsa" })],
+      });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { Construct } from "constructs";
+import type { PlatformModel } from "../model";
+import { PlatformChart } from "./platform-chart";
+import { vaultPrometheusRule } from "./vault/prometheus-rule";
+import { vaultServiceMonitor } from "./vault/service-monitor";
+
+/** Prometheus operator objects: Vault's metrics scrape and the platform's alerts. */
+export class MonitoringChart extends PlatformChart {
+  constructor(scope: Construct, model: PlatformModel) {
+    super(scope, { cluster: model.kubernetes.primaryCluster, component: "monitoring", platform: model.name });
+    vaultServiceMonitor(this, model.kubernetes.monitoring);
+    vaultPrometheusRule(this, model.kubernetes.monitoring);
+  }
+}

@@ -1,0 +1,11 @@
+import { KubeConfigMap } from "cdk8s-plus-28/lib/imports/k8s";
+import type { Construct } from "constructs";
+import { CA_CONFIGMAP } from "../../model/kubernetes/external-secrets";
+
+/** The Vault CA (public certificate) in a namespace whose clients verify Vault's TLS. */
+export function vaultCaConfigMap(scope: Construct, namespace: string, pem: string): KubeConfigMap {
+  return new KubeConfigMap(scope, `configmap-${namespace}-${CA_CONFIGMAP.name}`, {
+    metadata: { name: CA_CONFIGMAP.name, namespace },
+    data: { [CA_CONFIGMAP.key]: pem },
+  });
+}

@@ -1,0 +1,127 @@
+import { IntOrString, KubeStatefulSet, type Probe, Quantity } from "cdk8s-plus-28/lib/imports/k8s";
+import type { Construct } from "constructs";
+import type { VaultServerModel } from "../../model/kubernetes/types";
+import { VAULT_PATHS } from "../../model/kubernetes/vault-server";
+import { k8sNames } from "../../model/names";
+import { guaranteed } from "../resources/compute-resources";
+import { RESTRICTED_CONTAINER, restrictedPodSecurityContext } from "../resources/security-context";
+import { VAULT_CONFIG_FILE, VAULT_CONFIG_MAP } from "./config";
+import { VAULT_POD_LABELS, VAULT_PORTS, VAULT_STATEFULSET } from "./pods";
+
+/** uid/gid of the vault user in the official image. */
+const VAULT_UID = 100;
+const VAULT_GID = 1000;
+
+export const CONFIG_CHECKSUM_ANNOTATION = "vault-eks-platform/config-checksum";
+
+/** Ready only when unsealed and initialized (active or standby): the client services route only there. */
+const READY_PATH = "/v1/sys/health?standbyok=true&perfstandbyok=true";
+/** Alive while sealed or uninitialized too: restarting a sealed pod never unseals it. */
+const ALIVE_PATH = `${READY_PATH}&sealedcode=204&uninitcode=204`;
+
+const healthProbe = (path: string, timing: Omit<Probe, "httpGet">): Probe => ({
+  httpGet: { path, port: IntOrString.fromNumber(VAULT_PORTS.api.port), scheme: "HTTPS" },
+  ...timing,
+});
+
+const fieldEnv = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { apiVersion: "v1", fieldPath } } });
+
+/** Vault's environment; HOSTNAME comes before the addresses that reference it as $(HOSTNAME). */
+function vaultEnv(vault: VaultServerModel) {
+  const internal = k8sNames.vaultServices.internal;
+  return [
+    fieldEnv("POD_IP", "status.podIP"),
+    fieldEnv("HOSTNAME", "metadata.name"),
+    fieldEnv("VAULT_K8S_POD_NAME", "metadata.name"),
+    fieldEnv("VAULT_K8S_NAMESPACE", "metadata.namespace"),
+    { name: "VAULT_ADDR", value: `https://127.0.0.1:${VAULT_PORTS.api.port}` },
+    { name: "VAULT_API_ADDR", value: `https://$(HOSTNAME).${internal}.${vault.namespace}.svc:${VAULT_PORTS.api.port}` },
+    { name: "VAULT_CLUSTER_ADDR", value: `https://$(HOSTNAME).${internal}:${VAULT_PORTS.cluster.port}` },
+    { name: "VAULT_CACERT", value: `${VAULT_PATHS.tls}/ca.crt` },
+    // The entrypoint would chown and setcap as root; the pod runs as vault with no capabilities.
+    { name: "SKIP_CHOWN", value: "true" },
+    { name: "SKIP_SETCAP", value: "true" },
+    { name: "HOME", value: VAULT_PATHS.home },
+  ];
+}
+
+export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): KubeStatefulSet {
+  const claim = (name: string, size: string) => ({
+    metadata: { name },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: vault.storageClass.name,
+      volumeMode: "Filesystem",
+      resources: { requests: { storage: Quantity.fromString(size) } },
+    },
+  });
+  const selector = { matchLabels: { ...VAULT_POD_LABELS } };
+  return new KubeStatefulSet(scope, `statefulset-${vault.namespace}-${VAULT_STATEFULSET}`, {
+    metadata: { name: VAULT_STATEFULSET, namespace: vault.namespace, labels: { ...VAULT_POD_LABELS } },
+    spec: {
+      serviceName: k8sNames.vaultServices.internal,
+      replicas: vault.replicas,
+      podManagementPolicy: "Parallel",
+      // An operator restarts pods one at a time, standbys first, after checking raft health.
+      updateStrategy: { type: "OnDelete" },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      selector,
+      template: {
+        metadata: { labels: { ...VAULT_POD_LABELS }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: vault.config.checksum } },
+        spec: {
+          serviceAccountName: vault.serviceAccount.name,
+          // Vault's own token is its credential for token reviews and service registration.
+          automountServiceAccountToken: true,
+          // Service links would put VAULT_SERVICE_HOST, VAULT_PORT, ... beside Vault's real VAULT_* settings.
+          enableServiceLinks: false,
+          priorityClassName: vault.priorityClassName,
+          terminationGracePeriodSeconds: 60,
+          securityContext: restrictedPodSecurityContext(VAULT_UID, VAULT_GID),
+          affinity: {
+            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: selector, topologyKey: "kubernetes.io/hostname" }] },
+          },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: selector }],
+          containers: [
+            {
+              name: "vault",
+              image: vault.image,
+              imagePullPolicy: "IfNotPresent",
+              command: ["/usr/local/bin/docker-entrypoint.sh"],
+              args: ["vault", "server", `-config=${VAULT_PATHS.config}/${VAULT_CONFIG_FILE}`],
+              env: vaultEnv(vault),
+              ports: [
+                { name: VAULT_PORTS.api.name, containerPort: VAULT_PORTS.api.port, protocol: "TCP" },
+                { name: VAULT_PORTS.cluster.name, containerPort: VAULT_PORTS.cluster.port, protocol: "TCP" },
+              ],
+              resources: guaranteed(vault.resources),
+              securityContext: RESTRICTED_CONTAINER,
+              startupProbe: healthProbe(ALIVE_PATH, { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 }),
+              readinessProbe: healthProbe(READY_PATH, { periodSeconds: 5, timeoutSeconds: 3, successThreshold: 1, failureThreshold: 2 }),
+              livenessProbe: healthProbe(ALIVE_PATH, { initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+              lifecycle: {
+                // Endpoints drop the pod first; then Vault gets SIGTERM and, if active, steps down.
+                preStop: { exec: { command: ["/bin/sh", "-c", "sleep 5 && kill -SIGTERM $(pidof vault)"] } },
+              },
+              volumeMounts: [
+                { name: "config", mountPath: VAULT_PATHS.config, readOnly: true },
+                { name: "tls", mountPath: VAULT_PATHS.tls, readOnly: true },
+                { name: "data", mountPath: VAULT_PATHS.data },
+                { name: "audit", mountPath: VAULT_PATHS.audit },
+                { name: "tmp", mountPath: "/tmp" },
+                { name: "home", mountPath: VAULT_PATHS.home },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "config", configMap: { name: VAULT_CONFIG_MAP, defaultMode: 0o444 } },
+            // Owner root, group fsGroup: readable by the vault group only.
+            { name: "tls", secret: { secretName: vault.tls.secretName, defaultMode: 0o440 } },
+            { name: "tmp", emptyDir: { sizeLimit: Quantity.fromString("64Mi") } },
+            { name: "home", emptyDir: { sizeLimit: Quantity.fromString("16Mi") } },
+          ],
+        },
+      },
+      volumeClaimTemplates: [claim("data", vault.storage.dataSize), claim("audit", vault.storage.auditSize)],
+    },
+  });
+}

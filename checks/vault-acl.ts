@@ -1,0 +1,64 @@
+/**
+ * Vault's ACL semantics, for checking generated policies: which capabilities a token with a set
+ * of policies has on a request path. Follows Vault's documented priority matching: when several
+ * patterns match, the one whose first wildcard comes later wins, then a pattern not ending in `*`,
+ * then fewer `+` segments, then the longer pattern, then the lexicographically larger one.
+ * Capabilities of identical patterns across policies merge; `deny` on the winning pattern wins.
+ */
+
+export const VALID_CAPABILITIES = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny", "subscribe"] as const;
+
+export interface AclRule {
+  path: string;
+  capabilities: string[];
+}
+
+/** Reads the JSON that HashiCorp's HCL parser (hcl2json) returns for a policy document. */
+export function rulesFromParsedHcl(parsed: unknown): AclRule[] {
+  const paths = (parsed as { path?: Record<string, { capabilities?: string[] }[]> }).path ?? {};
+  return Object.entries(paths).flatMap(([path, blocks]) => blocks.map((b) => ({ path, capabilities: b.capabilities ?? [] })));
+}
+
+export function patternMatches(pattern: string, path: string): boolean {
+  const glob = pattern.endsWith("*");
+  const body = glob ? pattern.slice(0, -1) : pattern;
+  const regex = body
+    .split("+")
+    .map((part) => part.replace(/[.?^${}()|[\]\\]/g, "\\$&"))
+    .join("[^/]+");
+  return new RegExp(`^${regex}${glob ? ".*" : ""}$`).test(path);
+}
+
+function firstWildcard(p: string): number {
+  const idx = [p.indexOf("+"), p.indexOf("*")].filter((i) => i >= 0);
+  return idx.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...idx);
+}
+
+/** Negative when a has lower priority than b. */
+export function comparePriority(a: string, b: string): number {
+  const wa = firstWildcard(a);
+  const wb = firstWildcard(b);
+  if (wa !== wb) return wa < wb ? -1 : 1;
+  const ga = a.endsWith("*");
+  const gb = b.endsWith("*");
+  if (ga !== gb) return ga ? -1 : 1;
+  const pa = a.split("+").length;
+  const pb = b.split("+").length;
+  if (pa !== pb) return pa > pb ? -1 : 1;
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Capabilities granted on `path` by the union of the given rules (from one or several policies). */
+export function capabilitiesFor(rules: AclRule[], path: string): Set<string> {
+  const matching = rules.filter((r) => patternMatches(r.path, path));
+  if (matching.length === 0) return new Set();
+  const winner = matching.map((r) => r.path).sort(comparePriority).at(-1)!;
+  const caps = new Set(matching.filter((r) => r.path === winner).flatMap((r) => r.capabilities));
+  return caps.has("deny") ? new Set(["deny"]) : caps;
+}
+
+export function allows(rules: AclRule[], path: string, capability: string): boolean {
+  const caps = capabilitiesFor(rules, path);
+  return !caps.has("deny") && caps.has(capability);
+}

@@ -1,0 +1,171 @@
+/**
+ * The Kubernetes layer as plain data: what runs in each cluster, grouped by GitOps component
+ * (`dist/<cluster>/<component>/`). Charts render it; cross-layer checks read it.
+ */
+
+export interface ServiceAccountModel {
+  namespace: string;
+  name: string;
+  /** e.g. the IRSA role annotation. */
+  annotations: Record<string, string>;
+  /** Only workloads that talk to the API server with their own token get it mounted. */
+  automountToken: boolean;
+  purpose: string;
+}
+
+export interface VaultServerModel {
+  namespace: string;
+  replicas: number;
+  image: string;
+  serviceAccount: ServiceAccountModel;
+  resources: { cpu: string; memory: string };
+  priorityClassName: string;
+  storageClass: { name: string; kmsKeyArn?: string };
+  storage: { dataSize: string; auditSize: string };
+  tls: {
+    secretName: string;
+    /** cert-manager Certificate to render; absent when the spec names an existing secret. */
+    certificate?: { issuerRef: { name: string; kind: string }; duration: string; renewBefore: string; dnsNames: string[]; ipAddresses: string[] };
+  };
+  /** vault.hcl, and its sha256 for the pod-template annotation. */
+  config: { hcl: string; checksum: string };
+  ui: boolean;
+  /** Namespaces whose pods may call Vault on 8200 (ESO, monitoring, direct-login clients). */
+  clientNamespaces: string[];
+  /** CIDRs allowed to reach 8200 from outside the cluster network (dedicated clusters through externalAddress). */
+  externalClientCidrs: string[];
+  awsApiCidrs: string[];
+  kubernetesApiCidrs: string[];
+}
+
+export interface SnapshotJobModel {
+  namespace: string;
+  schedule: string;
+  serviceAccount: ServiceAccountModel;
+  vaultImage: string;
+  uploaderImage: string;
+  vaultAddress: string;
+  authMount: string;
+  vaultRole: string;
+  audience: string;
+  bucket: string;
+  prefix: string;
+  /** The bucket's key, as its alias ARN (known before apply); `--sse aws:kms` alone would mean the aws/s3 key. */
+  kmsKeyArn: string;
+  region: string;
+  awsApiCidrs: string[];
+}
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: "critical" | "warning";
+  summary: string;
+  description: string;
+}
+
+export interface MonitoringModel {
+  /** Namespace of the ServiceMonitor and PrometheusRule (the Vault namespace, beside the CA ConfigMap). */
+  namespace: string;
+  selectorLabels: Record<string, string>;
+  tlsServerName: string;
+  alertGroups: { name: string; rules: AlertRule[] }[];
+}
+
+/** The Vault provider block of an ESO store or generator. */
+export interface VaultProviderModel {
+  server: string;
+  caConfigMap: { name: string; key: string; namespace?: string };
+  authMount: string;
+  role: string;
+  serviceAccount: { name: string; namespace?: string; audiences: string[] };
+}
+
+export interface SecretStoreModel {
+  kind: "ClusterSecretStore" | "SecretStore";
+  name: string;
+  /** Set for SecretStore (namespaced). */
+  namespace?: string;
+  environment: string;
+  /** ClusterSecretStore only: the namespaces allowed to use it. */
+  allowedNamespaces?: string[];
+  vault: VaultProviderModel;
+}
+
+export interface SecretsManagerStoreModel {
+  name: string;
+  region: string;
+  allowedNamespaces: string[];
+  /** IRSA: the service account ESO assumes the role with; Pod Identity: absent (controller credentials). */
+  serviceAccount?: { name: string; namespace: string };
+}
+
+export interface ExternalSecretData {
+  secretKey: string;
+  /** KV path below the mount, e.g. apps/dev/user-service/auth. */
+  key: string;
+  property: string;
+}
+
+export interface ExternalSecretModel {
+  name: string;
+  namespace: string;
+  environment: string;
+  service: string;
+  purpose: "static" | "database" | "shared-service";
+  refreshInterval: string;
+  storeRef: { kind: "ClusterSecretStore" | "SecretStore"; name: string };
+  target: string;
+  data: ExternalSecretData[];
+  /** Keys rendered from the fetched values (ESO template engine v2). */
+  template?: Record<string, string>;
+  /** For dynamic credentials: the VaultDynamicSecret generator to call. */
+  generator?: string;
+}
+
+export interface VaultDynamicSecretModel {
+  name: string;
+  namespace: string;
+  /** Vault API path, e.g. /database/creds/dev-user-service-users. */
+  path: string;
+  vault: VaultProviderModel;
+}
+
+export interface EnvironmentModel {
+  name: string;
+  namespace: string;
+  cluster: string;
+  primary: boolean;
+  caCertificatePem: string;
+  serviceAccounts: ServiceAccountModel[];
+  /** Dedicated clusters: the namespaced store and the auth-delegator binding its service account needs. */
+  secretStore?: SecretStoreModel;
+  externalSecrets: ExternalSecretModel[];
+  generators: VaultDynamicSecretModel[];
+  /** Services logging in with AWS IAM need STS (and, with Pod Identity, the node's agent) to get credentials. */
+  awsEgress?: { cidrs: string[]; podIdentityAgent: boolean };
+  /** How pods of the namespace reach Vault. */
+  vaultEgress: { kind: "in-cluster"; vaultNamespace: string } | { kind: "external"; cidrs: string[]; port: number };
+}
+
+export interface ClusterModel {
+  name: string;
+  primary: boolean;
+  environments: EnvironmentModel[];
+}
+
+export interface KubernetesModel {
+  primaryCluster: string;
+  vault: VaultServerModel;
+  snapshots: SnapshotJobModel;
+  monitoring: MonitoringModel;
+  externalSecrets: {
+    namespace: string;
+    caCertificatePem: string;
+    clusterStores: SecretStoreModel[];
+    secretsManager?: SecretsManagerStoreModel;
+    serviceAccounts: ServiceAccountModel[];
+  };
+  clusters: ClusterModel[];
+}

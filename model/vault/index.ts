@@ -1,0 +1,253 @@
+import { durationSeconds } from "../../spec/primitives";
+import type { EnvironmentSpec, PlatformSpec } from "../../spec/schema";
+import {
+  derivedAwsNames,
+  ESO_STORE_SERVICE_ACCOUNT,
+  environmentNamespace,
+  k8sNames,
+  kubernetesAuthMount,
+  kvPaths,
+  roleArn,
+  serviceAccountName,
+  SNAPSHOT_SERVICE_ACCOUNT,
+  VAULT_AUDIT_FILE,
+  VAULT_MOUNTS,
+  vaultNames,
+} from "../names";
+import { adminPolicy, ciPolicy, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
+import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
+import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, TokenSettings, VaultModel } from "./types";
+
+export type { VaultModel } from "./types";
+
+/** Key names each kind of shared service keeps in KV (host and port are public and live in the spec). */
+export const SHARED_SERVICE_KEYS: Record<"kafka" | "redis", string[]> = {
+  kafka: ["password", "username"],
+  redis: ["password"],
+};
+
+export function buildVaultModel(spec: PlatformSpec): VaultModel {
+  const k8s = spec.vault.auth.kubernetes;
+  const token = (policy: string): TokenSettings => ({ policies: [policy], ttlSeconds: durationSeconds(k8s.tokenTtl), maxTtlSeconds: durationSeconds(k8s.tokenMaxTtl) });
+  const envByName = new Map(spec.environments.map((e) => [e.name, e]));
+
+  const policies = [
+    ...spec.environments.map((e) => esoStorePolicy(spec, e.name)),
+    ...spec.services.flatMap((svc) => (svc.vaultLogin === "none" ? [] : svc.environments.map((env) => servicePolicy(env, svc)))),
+    ...spec.ciConsumers.map(ciPolicy),
+    snapshotPolicy(),
+    adminPolicy(),
+    developerPolicy(spec),
+  ];
+
+  // One Kubernetes auth mount per cluster: a token is only reviewable by its own API server.
+  const mounts = new Map<string, KubernetesAuthMount>();
+  const mountFor = (env?: EnvironmentSpec): KubernetesAuthMount => {
+    const path = env ? kubernetesAuthMount(env) : "kubernetes";
+    let mount = mounts.get(path);
+    if (!mount) {
+      const dedicated = env && env.cluster.type !== "primary" ? env.cluster : undefined;
+      mount = dedicated
+        ? { path, cluster: dedicated.name, inCluster: false, host: dedicated.apiServerUrl, caCertificate: dedicated.caCertificate, roles: [] }
+        : { path, cluster: spec.cluster.name, inCluster: true, host: "https://kubernetes.default.svc", roles: [] };
+      mounts.set(path, mount);
+    }
+    return mount;
+  };
+  const addRole = (mount: KubernetesAuthMount, role: Omit<KubernetesAuthRole, "audience" | keyof TokenSettings>) =>
+    mount.roles.push({ ...role, audience: k8s.audience, ...token(role.name) });
+
+  mountFor();
+  addRole(mountFor(), { name: vaultNames.snapshot, consumer: { kind: "snapshot" }, serviceAccount: { namespace: spec.vault.namespace, name: SNAPSHOT_SERVICE_ACCOUNT } });
+  for (const tool of spec.ciConsumers) {
+    if (tool.auth.method !== "kubernetes") continue;
+    addRole(mountFor(), { name: vaultNames.ciTool(tool.name), consumer: { kind: "ci", tool: tool.name }, serviceAccount: { namespace: tool.auth.namespace, name: tool.auth.serviceAccount } });
+  }
+  for (const env of spec.environments) {
+    const namespace = environmentNamespace(env);
+    addRole(mountFor(env), { name: vaultNames.esoStore(env.name), consumer: { kind: "eso-store", environment: env.name }, serviceAccount: { namespace, name: ESO_STORE_SERVICE_ACCOUNT } });
+    for (const svc of servicesIn(spec, env.name).filter((s) => s.vaultLogin === "kubernetes")) {
+      addRole(mountFor(env), {
+        name: vaultNames.service(env.name, svc.name),
+        consumer: { kind: "service", environment: env.name, service: svc.name },
+        serviceAccount: { namespace, name: serviceAccountName(svc) },
+      });
+    }
+  }
+
+  const awsNames = derivedAwsNames(spec);
+  const awsRoles = spec.services
+    .filter((s) => s.vaultLogin === "aws-iam")
+    .flatMap((svc) =>
+      svc.environments.map((env) => ({
+        name: vaultNames.service(env, svc.name),
+        consumer: { kind: "service" as const, environment: env, service: svc.name },
+        boundIamRoleArn: roleArn(spec, awsNames.serviceLoginRole(env, svc.name)),
+        ...token(vaultNames.service(env, svc.name)),
+      })),
+    );
+
+  const appRoles = spec.ciConsumers.flatMap((tool) =>
+    tool.auth.method === "approle"
+      ? [
+          {
+            name: vaultNames.ciTool(tool.name),
+            consumer: { kind: "ci" as const, tool: tool.name },
+            secretIdTtlSeconds: durationSeconds(tool.auth.secretIdTtl),
+            secretIdNumUses: tool.auth.secretIdNumUses,
+            boundCidrs: tool.auth.boundCidrs,
+            ...token(vaultNames.ciTool(tool.name)),
+          },
+        ]
+      : [],
+  );
+
+  const oidc = spec.vault.auth.oidc;
+  const vaultNs = spec.vault.namespace;
+  const pki = spec.vault.pki;
+  const pkiUrls = (mount: string) => {
+    const base = `https://${k8sNames.vaultServices.client}.${vaultNs}.svc:8200/v1/${mount}`;
+    return { issuingCertificates: `${base}/ca`, crlDistributionPoint: `${base}/crl` };
+  };
+
+  return {
+    kv: {
+      mount: VAULT_MOUNTS.kv,
+      maxVersions: spec.vault.kv.maxVersions,
+      casRequired: spec.vault.kv.casRequired,
+      deleteVersionAfterSeconds: spec.vault.kv.deleteVersionAfter ? durationSeconds(spec.vault.kv.deleteVersionAfter) : 0,
+      secrets: kvSecrets(spec),
+    },
+    policies,
+    kubernetesAuth: [...mounts.values()],
+    ...(awsRoles.length > 0
+      ? { awsAuth: { path: VAULT_MOUNTS.aws, region: spec.aws.region, iamServerIdHeaderValue: `${k8sNames.vaultServices.active}.${vaultNs}.svc`, roles: awsRoles } }
+      : {}),
+    ...(appRoles.length > 0 ? { appRole: { path: VAULT_MOUNTS.approle, roles: appRoles } } : {}),
+    ...(oidc
+      ? {
+          oidc: {
+            path: VAULT_MOUNTS.oidc,
+            discoveryUrl: oidc.discoveryUrl,
+            clientId: oidc.clientId,
+            groupsClaim: oidc.groupsClaim,
+            userClaim: oidc.userClaim,
+            allowedRedirectUris: oidc.allowedRedirectUris,
+            // People get short tokens: an hour, renewable to a working day.
+            roles: [
+              { name: vaultNames.admin, consumer: { kind: "people" as const, group: "admin" as const }, groups: oidc.adminGroups, policies: [vaultNames.admin], ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 },
+              ...(oidc.developerGroups.length > 0
+                ? [{ name: vaultNames.developer, consumer: { kind: "people" as const, group: "developer" as const }, groups: oidc.developerGroups, policies: [vaultNames.developer], ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 }]
+                : []),
+            ],
+          },
+        }
+      : {}),
+    ...databaseSection(spec, envByName),
+    pki: {
+      rootMount: VAULT_MOUNTS.pkiRoot,
+      mount: VAULT_MOUNTS.pki,
+      rootCommonName: pki.rootCommonName ?? `${spec.name} Root CA`,
+      intermediateCommonName: pki.intermediateCommonName ?? `${spec.name} Intermediate CA`,
+      ...(pki.organization ? { organization: pki.organization } : {}),
+      rootTtl: pki.rootTtl,
+      intermediateTtl: pki.intermediateTtl,
+      rootMaxLeaseTtlSeconds: durationSeconds(pki.rootTtl),
+      intermediateMaxLeaseTtlSeconds: durationSeconds(pki.intermediateTtl),
+      urls: { root: pkiUrls(VAULT_MOUNTS.pkiRoot), intermediate: pkiUrls(VAULT_MOUNTS.pki) },
+      roles: spec.environments.map((env) => {
+        const ns = environmentNamespace(env);
+        return { name: vaultNames.pkiRole(env.name), environment: env.name, allowedDomains: [`${ns}.svc`, `${ns}.svc.cluster.local`], ttl: pki.certTtl, maxTtl: pki.certMaxTtl };
+      }),
+    },
+    ...(spec.vault.transit.keys.length > 0
+      ? {
+          transit: {
+            mount: VAULT_MOUNTS.transit,
+            keys: spec.vault.transit.keys.map((k) => ({ name: k.name, type: k.type, autoRotatePeriodSeconds: durationSeconds(k.autoRotatePeriod), deletionAllowed: k.deletionAllowed })),
+          },
+        }
+      : {}),
+    audit: { filePath: VAULT_AUDIT_FILE, ...(spec.vault.audit.socket ? { socketAddress: spec.vault.audit.socket.address } : {}), requestHeaders: ["X-Forwarded-For"] },
+    autopilot: {
+      cleanupDeadServers: spec.vault.autopilot.cleanupDeadServers,
+      deadServerLastContactThreshold: spec.vault.autopilot.deadServerLastContactThreshold,
+      minQuorum: spec.vault.replicas,
+    },
+  };
+}
+
+function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
+  const entries: KvSecretEntry[] = [];
+  for (const svc of spec.services) {
+    for (const env of svc.environments) {
+      for (const secret of svc.secrets) entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), keys: [...secret.keys].sort(), owner: svc.name });
+    }
+  }
+  const kinds = new Map(spec.sharedServices.map((s) => [s.name, s.kind]));
+  for (const env of spec.environments) {
+    for (const shared of sharedServicesUsedIn(spec, env.name)) {
+      const kind = kinds.get(shared) as "kafka" | "redis";
+      entries.push({ path: kvPaths.sharedService(shared, env.name), keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}` });
+    }
+  }
+  return entries.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentSpec>): Pick<VaultModel, "database"> {
+  const connections = new Map<string, DatabaseConnection>();
+  const roles: DatabaseRole[] = [];
+  for (const svc of spec.services) {
+    for (const envName of svc.environments) {
+      const env = envByName.get(envName)!;
+      for (const use of svc.databases) {
+        const db = spec.databases.find((d) => d.name === use.name)!;
+        const endpoint = spec.sharedServices.find((s) => s.name === db.server)!.endpoints[envName];
+        const connName = vaultNames.databaseConnection(envName, db.name);
+        let conn = connections.get(connName);
+        if (!conn) {
+          conn = {
+            name: connName,
+            environment: envName,
+            database: db.name,
+            host: endpoint.host,
+            port: endpoint.port,
+            adminUsername: db.adminUsername,
+            sslMode: db.sslMode,
+            maxOpenConnections: db.maxOpenConnections,
+            allowedRoles: [],
+            preparationStatements: preparationStatements(db.name, db.adminUsername),
+          };
+          connections.set(connName, conn);
+        }
+        const name = vaultNames.databaseRole(envName, svc.name, db.name);
+        conn.allowedRoles.push(name);
+        const ttl = env.databaseCredentials?.defaultTtl ?? "1h";
+        const maxTtl = env.databaseCredentials?.maxTtl ?? (env.production ? "8h" : "24h");
+        roles.push({
+          name,
+          connection: connName,
+          environment: envName,
+          service: svc.name,
+          database: db.name,
+          access: use.access,
+          defaultTtlSeconds: durationSeconds(ttl),
+          maxTtlSeconds: durationSeconds(maxTtl),
+          creationStatements: creationStatements(db.name, use.access),
+          revocationStatements: revocationStatements(db.name),
+          renewStatements: renewStatements(),
+        });
+      }
+    }
+  }
+  if (roles.length === 0) return {};
+  for (const c of connections.values()) c.allowedRoles.sort();
+  return {
+    database: {
+      mount: VAULT_MOUNTS.database,
+      passwordPolicy: { name: vaultNames.passwordPolicy, policy: PASSWORD_POLICY_HCL },
+      connections: [...connections.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      roles: roles.sort((a, b) => a.name.localeCompare(b.name)),
+    },
+  };
+}

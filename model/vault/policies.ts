@@ -1,0 +1,100 @@
+import type { PlatformSpec, ServiceSpec } from "../../spec/schema";
+import { kvPaths, VAULT_MOUNTS, vaultNames } from "../names";
+import { type PolicyRule, tokenSelfRules, type VaultPolicy } from "./policy";
+
+/**
+ * Least-privilege policies per consumer. KV v2 reads go to `secret/data/...`; `secret/metadata/...`
+ * appears only where a consumer needs to list. No sudo and no bare "*" path outside admin.
+ */
+const kvRead = (path: string, why: string): PolicyRule => ({ path: `${VAULT_MOUNTS.kv}/data/${path}`, capabilities: ["read"], why });
+
+export function servicesIn(spec: PlatformSpec, env: string): ServiceSpec[] {
+  return spec.services.filter((s) => s.environments.includes(env));
+}
+
+/** Shared services (kafka/redis) that services of an environment use, sorted. */
+export function sharedServicesUsedIn(spec: PlatformSpec, env: string): string[] {
+  return [...new Set(servicesIn(spec, env).flatMap((s) => s.sharedServices))].sort();
+}
+
+export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
+  const rules: PolicyRule[] = [kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`)];
+  for (const shared of sharedServicesUsedIn(spec, env)) {
+    rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env} (a service there uses it)`));
+  }
+  if (servicesIn(spec, env).some((s) => s.databases.length > 0)) {
+    rules.push({ path: `${VAULT_MOUNTS.database}/creds/${env}-*`, capabilities: ["read"], why: `dynamic PostgreSQL credentials of the services in ${env}` });
+  }
+  rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["create", "update"], why: `workload certificates for ${env}` });
+  return { name: vaultNames.esoStore(env), description: `External Secrets store of environment ${env}`, rules: [...rules, ...tokenSelfRules()] };
+}
+
+export function servicePolicy(env: string, svc: ServiceSpec): VaultPolicy {
+  const rules: PolicyRule[] = [];
+  if (svc.secrets.length > 0) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/${svc.name}/*`, `${svc.name}'s own static secrets in ${env}`));
+  for (const shared of svc.sharedServices) rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env}`));
+  for (const db of svc.databases) {
+    rules.push({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, svc.name, db.name)}`, capabilities: ["read"], why: `${db.access} credentials for database ${db.name}` });
+  }
+  for (const key of svc.transitKeys) {
+    rules.push({ path: `${VAULT_MOUNTS.transit}/encrypt/${key}`, capabilities: ["update"], why: `encrypt with transit key ${key}` });
+    rules.push({ path: `${VAULT_MOUNTS.transit}/decrypt/${key}`, capabilities: ["update"], why: `decrypt with transit key ${key}` });
+  }
+  return { name: vaultNames.service(env, svc.name), description: `${svc.name} in ${env}, logging in itself`, rules: [...rules, ...tokenSelfRules()] };
+}
+
+export function ciPolicy(tool: PlatformSpec["ciConsumers"][number]): VaultPolicy {
+  const rules: PolicyRule[] = [kvRead(`${kvPaths.ciTool(tool.name)}/*`, `${tool.name}'s own secrets`)];
+  for (const p of tool.extraReadPaths) rules.push(kvRead(p, `listed in ciConsumers.${tool.name}.extraReadPaths`));
+  return { name: vaultNames.ciTool(tool.name), description: `CI/CD tool ${tool.name}`, rules: [...rules, ...tokenSelfRules()] };
+}
+
+export function snapshotPolicy(): VaultPolicy {
+  return {
+    name: vaultNames.snapshot,
+    description: "raft snapshot job: take snapshots, nothing else",
+    rules: [{ path: "sys/storage/raft/snapshot", capabilities: ["read"], why: "vault operator raft snapshot save" }, ...tokenSelfRules()],
+  };
+}
+
+export function adminPolicy(): VaultPolicy {
+  const all = ["create", "read", "update", "patch", "delete", "list"] as const;
+  const areas: [string, boolean, string][] = [
+    ["sys/*", true, "operate the cluster: mounts, policies, audit, raft, seal status"],
+    ["auth/*", true, "manage auth methods and their roles"],
+    ["identity/*", false, "manage entities and groups"],
+    [`${VAULT_MOUNTS.kv}/*`, false, "manage every KV secret"],
+    [`${VAULT_MOUNTS.database}/*`, false, "manage database connections and roles"],
+    [`${VAULT_MOUNTS.pki}/*`, false, "manage the issuing CA"],
+    [`${VAULT_MOUNTS.pkiRoot}/*`, false, "manage the root CA"],
+    [`${VAULT_MOUNTS.transit}/*`, false, "manage transit keys"],
+  ];
+  return {
+    name: vaultNames.admin,
+    description: "platform administrators (OIDC group); sudo only on sys/ and auth/",
+    rules: areas.map(([path, sudo, why]) => ({ path, capabilities: sudo ? [...all, "sudo"] : [...all], why })),
+  };
+}
+
+export function developerPolicy(spec: PlatformSpec): VaultPolicy {
+  const rules: PolicyRule[] = [{ path: `${VAULT_MOUNTS.kv}/metadata/apps/`, capabilities: ["list"], why: "see which environments exist" }];
+  for (const env of spec.environments) {
+    const apps = kvPaths.appsOfEnvironment(env.name);
+    if (env.production) {
+      rules.push(
+        { path: `${VAULT_MOUNTS.kv}/data/${apps}/*`, capabilities: ["deny"], why: `developers never see production (${env.name})` },
+        { path: `${VAULT_MOUNTS.kv}/metadata/${apps}/*`, capabilities: ["deny"], why: `not even secret names in ${env.name}` },
+        { path: `${VAULT_MOUNTS.database}/creds/${env.name}-*`, capabilities: ["deny"], why: `no ${env.name} database credentials` },
+      );
+      continue;
+    }
+    rules.push(
+      { path: `${VAULT_MOUNTS.kv}/data/${apps}/*`, capabilities: ["create", "read", "update", "patch", "delete"], why: `maintain application secrets in ${env.name}` },
+      { path: `${VAULT_MOUNTS.kv}/metadata/${apps}/*`, capabilities: ["read", "list"], why: `browse application secrets in ${env.name}` },
+    );
+    if (spec.services.some((s) => s.environments.includes(env.name) && s.databases.length > 0)) {
+      rules.push({ path: `${VAULT_MOUNTS.database}/creds/${env.name}-*`, capabilities: ["read"], why: `debug with ${env.name} database credentials` });
+    }
+  }
+  return { name: vaultNames.developer, description: "developers (OIDC group): non-production application secrets only", rules: [...rules, ...tokenSelfRules()] };
+}

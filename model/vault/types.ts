@@ -1,0 +1,145 @@
+import type { DatabaseAccess } from "./postgres";
+import type { VaultPolicy } from "./policy";
+
+/** The Vault layer as plain data. TTLs that the provider takes as integers are seconds here. */
+
+/** Who a Vault role serves; later checks follow these links from workload to policy. */
+export type Consumer =
+  | { kind: "eso-store"; environment: string }
+  | { kind: "ci"; tool: string }
+  | { kind: "snapshot" }
+  | { kind: "service"; environment: string; service: string }
+  | { kind: "people"; group: "admin" | "developer" };
+
+export interface TokenSettings {
+  policies: string[];
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+}
+
+export interface KubernetesAuthRole extends TokenSettings {
+  name: string;
+  consumer: Consumer;
+  serviceAccount: { namespace: string; name: string };
+  audience: string;
+}
+
+export interface KubernetesAuthMount {
+  path: string;
+  /** Cluster the mount reviews tokens of. */
+  cluster: string;
+  /** In-cluster (primary): Vault's own service account reviews tokens through kubernetes.default.svc. */
+  inCluster: boolean;
+  host: string;
+  /** CA of a remote API server; absent in-cluster (Vault reads its pod's CA). */
+  caCertificate?: string;
+  roles: KubernetesAuthRole[];
+}
+
+export interface AwsAuthRole extends TokenSettings {
+  name: string;
+  consumer: Consumer;
+  boundIamRoleArn: string;
+}
+
+export interface AppRoleRole extends TokenSettings {
+  name: string;
+  consumer: Consumer;
+  secretIdTtlSeconds: number;
+  secretIdNumUses: number;
+  boundCidrs: string[];
+}
+
+export interface OidcRole extends TokenSettings {
+  name: string;
+  consumer: Consumer;
+  groups: string[];
+}
+
+export interface OidcAuth {
+  path: string;
+  discoveryUrl: string;
+  clientId: string;
+  groupsClaim: string;
+  userClaim: string;
+  allowedRedirectUris: string[];
+  roles: OidcRole[];
+}
+
+export interface DatabaseConnection {
+  name: string;
+  environment: string;
+  database: string;
+  host: string;
+  port: number;
+  adminUsername: string;
+  sslMode: string;
+  maxOpenConnections: number;
+  allowedRoles: string[];
+  /** Run once by a DBA before the connection is configured. */
+  preparationStatements: string[];
+}
+
+export interface DatabaseRole {
+  name: string;
+  connection: string;
+  environment: string;
+  service: string;
+  database: string;
+  access: DatabaseAccess;
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+  creationStatements: string[];
+  revocationStatements: string[];
+  renewStatements: string[];
+}
+
+export interface PkiRole {
+  name: string;
+  environment: string;
+  allowedDomains: string[];
+  ttl: string;
+  maxTtl: string;
+}
+
+export interface TransitKey {
+  name: string;
+  type: string;
+  autoRotatePeriodSeconds: number;
+  deletionAllowed: boolean;
+}
+
+export interface KvSecretEntry {
+  /** Path below the KV mount, e.g. apps/dev/user-service/auth. */
+  path: string;
+  /** Key names the secret must hold (values are written by people, never by this tool). */
+  keys: string[];
+  owner: string;
+}
+
+export interface VaultModel {
+  kv: { mount: string; maxVersions: number; casRequired: boolean; deleteVersionAfterSeconds: number; secrets: KvSecretEntry[] };
+  policies: VaultPolicy[];
+  kubernetesAuth: KubernetesAuthMount[];
+  awsAuth?: { path: string; region: string; iamServerIdHeaderValue: string; roles: AwsAuthRole[] };
+  appRole?: { path: string; roles: AppRoleRole[] };
+  oidc?: OidcAuth;
+  database?: { mount: string; passwordPolicy: { name: string; policy: string }; connections: DatabaseConnection[]; roles: DatabaseRole[] };
+  pki: {
+    rootMount: string;
+    mount: string;
+    rootCommonName: string;
+    intermediateCommonName: string;
+    organization?: string;
+    rootTtl: string;
+    intermediateTtl: string;
+    rootMaxLeaseTtlSeconds: number;
+    intermediateMaxLeaseTtlSeconds: number;
+    /** Where clients fetch each CA's certificate and CRL (the in-cluster Vault service). */
+    urls: Record<"root" | "intermediate", { issuingCertificates: string; crlDistributionPoint: string }>;
+    roles: PkiRole[];
+  };
+  transit?: { mount: string; keys: TransitKey[] };
+  audit: { filePath: string; socketAddress?: string; requestHeaders: string[] };
+  autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
+}

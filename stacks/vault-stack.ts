@@ -1,0 +1,49 @@
+import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
+import type { Construct } from "constructs";
+import type { BackendModel } from "../model/aws";
+import type { VaultModel } from "../model/vault";
+import { type BackendOptions, configureBackend } from "./backend";
+import { PlatformStack } from "./platform-stack";
+import { AppRoleAuth } from "./vault/approle-auth";
+import { AuditDevices, Autopilot } from "./vault/audit";
+import { AwsAuth } from "./vault/aws-auth";
+import { DatabaseEngine } from "./vault/database";
+import { KubernetesAuth } from "./vault/kubernetes-auth";
+import { KvEngine } from "./vault/kv";
+import { OidcAuth } from "./vault/oidc-auth";
+import { VaultPolicies } from "./vault/policies";
+import { Pki } from "./vault/pki";
+import { Transit } from "./vault/transit";
+
+export const VAULT_STACK = "vault";
+
+export interface VaultStackProps {
+  model: VaultModel;
+  backendModel: BackendModel;
+  backend: Omit<BackendOptions, "stackName">;
+}
+
+/**
+ * Configuration of a running, initialized Vault cluster. The provider reads VAULT_ADDR,
+ * VAULT_TOKEN and VAULT_CACERT from the environment: no address or credential is in code or spec.
+ */
+export class VaultStack extends PlatformStack {
+  constructor(scope: Construct, props: VaultStackProps) {
+    super(scope, VAULT_STACK);
+    const m = props.model;
+    configureBackend(this, props.backendModel, { ...props.backend, stackName: VAULT_STACK });
+    new VaultProvider(this, "vault", {});
+
+    new AuditDevices(this, "audit", m.audit);
+    new Autopilot(this, "autopilot", m.autopilot);
+    new VaultPolicies(this, "policy", m.policies);
+    new KvEngine(this, "kv", m.kv);
+    for (const mount of m.kubernetesAuth) new KubernetesAuth(this, `auth_${mount.path}`, mount);
+    if (m.awsAuth) new AwsAuth(this, "auth_aws", m.awsAuth);
+    if (m.appRole) new AppRoleAuth(this, "auth_approle", m.appRole);
+    if (m.oidc) new OidcAuth(this, "auth_oidc", m.oidc);
+    if (m.database) new DatabaseEngine(this, "database", m.database);
+    new Pki(this, "pki", m.pki);
+    if (m.transit) new Transit(this, "transit", m.transit);
+  }
+}

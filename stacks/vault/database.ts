@@ -1,0 +1,83 @@
+import { DatabaseSecretBackendConnection } from "@cdktf/provider-vault/lib/database-secret-backend-connection";
+import { DatabaseSecretBackendRole } from "@cdktf/provider-vault/lib/database-secret-backend-role";
+import { GenericEndpoint } from "@cdktf/provider-vault/lib/generic-endpoint";
+import { Mount } from "@cdktf/provider-vault/lib/mount";
+import { PasswordPolicy } from "@cdktf/provider-vault/lib/password-policy";
+import { TerraformOutput, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import type { VaultModel } from "../../model/vault";
+import { rootRotationStatements } from "../../model/vault/postgres";
+
+export const DATABASE_PASSWORDS_VARIABLE = "database_admin_passwords";
+
+/**
+ * Dynamic PostgreSQL credentials: one connection per environment and database, one role per
+ * environment, service and database. The admin passwords are an ephemeral Terraform variable
+ * sent through write-only arguments (never in state or plan), and Vault rotates them at once.
+ */
+export class DatabaseEngine extends Construct {
+  constructor(scope: Construct, id: string, db: NonNullable<VaultModel["database"]>) {
+    super(scope, id);
+    const passwords = new TerraformVariable(this, DATABASE_PASSWORDS_VARIABLE, {
+      type: "map(string)",
+      sensitive: true,
+      description: `Bootstrap password of the admin user per connection (${db.connections.map((c) => c.name).join(", ")}); Vault rotates each on first use. TF_VAR_${DATABASE_PASSWORDS_VARIABLE}='{"<connection>":"..."}'`,
+    });
+    passwords.overrideLogicalId(DATABASE_PASSWORDS_VARIABLE);
+    // cdktf 0.21 predates ephemeral variables (Terraform >= 1.10).
+    passwords.addOverride("ephemeral", true);
+
+    const mount = new Mount(this, "mount", { path: db.mount, type: "database", description: "Dynamic PostgreSQL credentials" });
+    const policy = new PasswordPolicy(this, "password_policy", { name: db.passwordPolicy.name, policy: db.passwordPolicy.policy });
+
+    for (const c of db.connections) {
+      const conn = new DatabaseSecretBackendConnection(this, `connection_${c.name}`, {
+        backend: mount.path,
+        name: c.name,
+        allowedRoles: c.allowedRoles,
+        verifyConnection: true,
+        rootRotationStatements: rootRotationStatements(),
+        // provider 5.6 has no password_policy argument; `data` passes it to the config endpoint as is.
+        data: { password_policy: policy.name },
+        postgresql: {
+          connectionUrl: `postgresql://{{username}}:{{password}}@${c.host}:${c.port}/${c.database}?sslmode=${c.sslMode}`,
+          username: c.adminUsername,
+          passwordWo: `\${var.${DATABASE_PASSWORDS_VARIABLE}["${c.name}"]}`,
+          passwordWoVersion: 1,
+          passwordAuthentication: "scram-sha-256",
+          maxOpenConnections: c.maxOpenConnections,
+        },
+      });
+      // Only Vault knows the admin password after this; re-runs when the connection is replaced.
+      const rotate = new GenericEndpoint(this, `rotate_root_${c.name}`, {
+        path: `${db.mount}/rotate-root/${c.name}`,
+        dataJson: "{}",
+        disableRead: true,
+        disableDelete: true,
+        dependsOn: [conn],
+      });
+      rotate.addOverride("lifecycle.replace_triggered_by", [`${conn.terraformResourceType}.${conn.friendlyUniqueId}`]);
+    }
+    for (const r of db.roles) {
+      new DatabaseSecretBackendRole(this, `role_${r.name}`, {
+        backend: mount.path,
+        name: r.name,
+        dbName: r.connection,
+        creationStatements: r.creationStatements,
+        revocationStatements: r.revocationStatements,
+        renewStatements: r.renewStatements,
+        defaultTtl: r.defaultTtlSeconds,
+        maxTtl: r.maxTtlSeconds,
+        dependsOn: [scopeConnection(this, r.connection)],
+      });
+    }
+    new TerraformOutput(this, "database_preparation_sql", {
+      description: "Run once per database, as a DBA, before the first apply",
+      value: Object.fromEntries(db.connections.map((c) => [c.name, c.preparationStatements.join("\n")])),
+    }).overrideLogicalId("database_preparation_sql");
+  }
+}
+
+function scopeConnection(scope: Construct, name: string): DatabaseSecretBackendConnection {
+  return scope.node.findChild(`connection_${name}`) as DatabaseSecretBackendConnection;
+}

@@ -1,0 +1,36 @@
+import { AuthBackend } from "@cdktf/provider-vault/lib/auth-backend";
+import { KubernetesAuthBackendConfig } from "@cdktf/provider-vault/lib/kubernetes-auth-backend-config";
+import { KubernetesAuthBackendRole } from "@cdktf/provider-vault/lib/kubernetes-auth-backend-role";
+import { Construct } from "constructs";
+import type { KubernetesAuthMount } from "../../model/vault/types";
+
+/** A Kubernetes auth mount for one cluster and its roles, each bound to exactly one service account. */
+export class KubernetesAuth extends Construct {
+  constructor(scope: Construct, id: string, m: KubernetesAuthMount) {
+    super(scope, id);
+    const backend = new AuthBackend(this, "backend", { type: "kubernetes", path: m.path, description: `Service accounts of cluster ${m.cluster}` });
+    new KubernetesAuthBackendConfig(this, "config", {
+      backend: backend.path,
+      kubernetesHost: m.host,
+      ...(m.caCertificate ? { kubernetesCaCert: m.caCertificate } : {}),
+      // Set explicitly: the provider always sends it. EKS issuers are not the API server URL.
+      disableIssValidation: true,
+      // In-cluster, Vault's own token reviews; for a remote cluster the client's JWT reviews itself
+      // (its service account holds system:auth-delegator there), so no long-lived reviewer token exists.
+      disableLocalCaJwt: !m.inCluster,
+    });
+    for (const r of m.roles) {
+      new KubernetesAuthBackendRole(this, `role_${r.name}`, {
+        backend: backend.path,
+        roleName: r.name,
+        boundServiceAccountNames: [r.serviceAccount.name],
+        boundServiceAccountNamespaces: [r.serviceAccount.namespace],
+        audience: r.audience,
+        tokenPolicies: r.policies,
+        tokenNoDefaultPolicy: true,
+        tokenTtl: r.ttlSeconds,
+        tokenMaxTtl: r.maxTtlSeconds,
+      });
+    }
+  }
+}

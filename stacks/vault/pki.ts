@@ -1,0 +1,80 @@
+import { Mount } from "@cdktf/provider-vault/lib/mount";
+import { PkiSecretBackendConfigUrls } from "@cdktf/provider-vault/lib/pki-secret-backend-config-urls";
+import { PkiSecretBackendCrlConfig } from "@cdktf/provider-vault/lib/pki-secret-backend-crl-config";
+import { PkiSecretBackendIntermediateCertRequest } from "@cdktf/provider-vault/lib/pki-secret-backend-intermediate-cert-request";
+import { PkiSecretBackendIntermediateSetSigned } from "@cdktf/provider-vault/lib/pki-secret-backend-intermediate-set-signed";
+import { PkiSecretBackendRole } from "@cdktf/provider-vault/lib/pki-secret-backend-role";
+import { PkiSecretBackendRootCert } from "@cdktf/provider-vault/lib/pki-secret-backend-root-cert";
+import { PkiSecretBackendRootSignIntermediate } from "@cdktf/provider-vault/lib/pki-secret-backend-root-sign-intermediate";
+import { Construct } from "constructs";
+import type { VaultModel } from "../../model/vault";
+
+/** Root CA in its own mount, an intermediate that issues, and one role per environment. */
+export class Pki extends Construct {
+  constructor(scope: Construct, id: string, pki: VaultModel["pki"]) {
+    super(scope, id);
+    const org = pki.organization ? { organization: pki.organization } : {};
+    const rootMount = new Mount(this, "root_mount", { path: pki.rootMount, type: "pki", description: "Root CA (signs the intermediate only)", maxLeaseTtlSeconds: pki.rootMaxLeaseTtlSeconds });
+    const root = new PkiSecretBackendRootCert(this, "root", {
+      backend: rootMount.path,
+      type: "internal",
+      commonName: pki.rootCommonName,
+      ttl: pki.rootTtl,
+      keyType: "ec",
+      keyBits: 384,
+      excludeCnFromSans: true,
+      issuerName: "root",
+      ...org,
+    });
+    const mount = new Mount(this, "mount", { path: pki.mount, type: "pki", description: "Issuing CA for workload certificates", maxLeaseTtlSeconds: pki.intermediateMaxLeaseTtlSeconds });
+    const csr = new PkiSecretBackendIntermediateCertRequest(this, "intermediate_csr", {
+      backend: mount.path,
+      type: "internal",
+      commonName: pki.intermediateCommonName,
+      keyType: "ec",
+      keyBits: 384,
+      ...org,
+    });
+    const signed = new PkiSecretBackendRootSignIntermediate(this, "intermediate_signed", {
+      backend: rootMount.path,
+      csr: csr.csr,
+      commonName: pki.intermediateCommonName,
+      ttl: pki.intermediateTtl,
+      format: "pem_bundle",
+      // The intermediate issues leaf certificates only.
+      maxPathLength: 0,
+      excludeCnFromSans: true,
+      dependsOn: [root],
+      ...org,
+    });
+    new PkiSecretBackendIntermediateSetSigned(this, "intermediate", { backend: mount.path, certificate: signed.certificate });
+    for (const [name, m, urls] of [["root_urls", rootMount, pki.urls.root], ["urls", mount, pki.urls.intermediate]] as const) {
+      new PkiSecretBackendConfigUrls(this, name, { backend: m.path, issuingCertificates: [urls.issuingCertificates], crlDistributionPoints: [urls.crlDistributionPoint] });
+    }
+    new PkiSecretBackendCrlConfig(this, "crl", { backend: mount.path, expiry: "72h", autoRebuild: true });
+    for (const r of pki.roles) {
+      new PkiSecretBackendRole(this, `role_${r.name}`, {
+        backend: mount.path,
+        name: r.name,
+        allowedDomains: r.allowedDomains,
+        allowSubdomains: true,
+        allowBareDomains: false,
+        allowGlobDomains: false,
+        allowWildcardCertificates: false,
+        allowLocalhost: false,
+        allowIpSans: false,
+        allowAnyName: false,
+        enforceHostnames: true,
+        serverFlag: true,
+        clientFlag: false,
+        keyType: "ec",
+        keyBits: 256,
+        // PKI TTLs are strings; Vault parses the duration.
+        ttl: r.ttl,
+        maxTtl: r.maxTtl,
+        requireCn: false,
+        ...(pki.organization ? { organization: [pki.organization] } : {}),
+      });
+    }
+  }
+}

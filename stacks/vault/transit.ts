@@ -1,0 +1,26 @@
+import { Mount } from "@cdktf/provider-vault/lib/mount";
+import { TransitSecretBackendKey } from "@cdktf/provider-vault/lib/transit-secret-backend-key";
+import { Construct } from "constructs";
+import type { VaultModel } from "../../model/vault";
+
+/**
+ * Transit encryption keys. Keys are not deletable by default: Vault refuses to delete a key
+ * without deletion_allowed, so removing one takes two applies (set deletionAllowed, then remove).
+ */
+export class Transit extends Construct {
+  constructor(scope: Construct, id: string, transit: NonNullable<VaultModel["transit"]>) {
+    super(scope, id);
+    const mount = new Mount(this, "mount", { path: transit.mount, type: "transit", description: "Encryption as a service" });
+    for (const k of transit.keys) {
+      new TransitSecretBackendKey(this, `key_${k.name}`, {
+        backend: mount.path,
+        name: k.name,
+        type: k.type,
+        deletionAllowed: k.deletionAllowed,
+        autoRotatePeriod: k.autoRotatePeriodSeconds,
+        exportable: false,
+        allowPlaintextBackup: false,
+      });
+    }
+  }
+}

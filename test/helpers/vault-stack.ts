@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "@cdktf/hcl2json";
+import { type AclRule, rulesFromParsedHcl } from "../../checks/vault-acl";
+import type { PlatformSpecInput } from "../../spec/schema";
+import { synthTerraformToTemp } from "./synth";
+
+/** A synthesized stack's cdk.tf.json, read back from disk (what Terraform will see). */
+export type StackJson = { resource: Record<string, Record<string, Record<string, unknown>>>; variable?: Record<string, Record<string, unknown>>; output?: Record<string, unknown> };
+
+export function synthStacks(spec: PlatformSpecInput): { aws: StackJson; vault: StackJson; dir: string } {
+  const dir = synthTerraformToTemp(spec);
+  const read = (name: string) => JSON.parse(readFileSync(join(dir, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
+  return { aws: read("aws"), vault: read("vault"), dir };
+}
+
+/** Resources of one type, keyed by an argument (e.g. role_name), metadata stripped. */
+export function byArg(stack: StackJson, type: string, arg: string): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const r of Object.values(stack.resource[type] ?? {})) {
+    const { "//": _meta, ...rest } = r;
+    out[String(rest[arg])] = rest;
+  }
+  return out;
+}
+
+/** Every vault_policy of a stack, parsed by HashiCorp's HCL parser. */
+export async function parsedPolicies(stack: StackJson): Promise<Map<string, { hcl: string; parsed: Record<string, unknown>; rules: AclRule[] }>> {
+  const out = new Map<string, { hcl: string; parsed: Record<string, unknown>; rules: AclRule[] }>();
+  for (const [name, p] of Object.entries(byArg(stack, "vault_policy", "name"))) {
+    const hcl = String(p.policy);
+    const parsed = await parse(`${name}.hcl`, hcl);
+    out.set(name, { hcl, parsed, rules: rulesFromParsedHcl(parsed) });
+  }
+  return out;
+}

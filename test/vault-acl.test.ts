@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { allows, type AclRule, capabilitiesFor, patternMatches } from "../checks/vault-acl";
+
+/** The ACL evaluator the policy tests rely on, checked against Vault's documented matching rules. */
+describe("Vault ACL semantics", () => {
+  it("globs match prefixes only at the end; + matches exactly one segment", () => {
+    expect(patternMatches("secret/data/apps/dev/*", "secret/data/apps/dev/user-service/auth")).toBe(true);
+    expect(patternMatches("secret/data/apps/dev/*", "secret/data/apps/dev")).toBe(false);
+    expect(patternMatches("secret/data/apps/dev/*", "secret/data/apps/dev-eu/x")).toBe(false);
+    expect(patternMatches("database/creds/dev-*", "database/creds/dev-user-service-users")).toBe(true);
+    expect(patternMatches("secret/+/teamb", "secret/foo/teamb")).toBe(true);
+    expect(patternMatches("secret/+/teamb", "secret/foo/bar/teamb")).toBe(false);
+    expect(patternMatches("secret/data/a.b", "secret/data/aXb")).toBe(false);
+  });
+
+  it("an exact path beats a glob, and a deny on a less specific path does not block it (Vault priority matching)", () => {
+    const rules: AclRule[] = [
+      { path: "secret/*", capabilities: ["deny"] },
+      { path: "secret/foo", capabilities: ["read"] },
+    ];
+    expect(allows(rules, "secret/foo", "read")).toBe(true);
+    expect(allows(rules, "secret/bar", "read")).toBe(false);
+  });
+
+  it("the pattern whose first wildcard comes later wins", () => {
+    const rules: AclRule[] = [
+      { path: "secret/+/bar", capabilities: ["create"] },
+      { path: "secret/foo/*", capabilities: ["read"] },
+    ];
+    expect([...capabilitiesFor(rules, "secret/foo/bar")]).toEqual(["read"]);
+  });
+
+  it("identical patterns from several policies merge, and deny there wins", () => {
+    expect([...capabilitiesFor([{ path: "a/*", capabilities: ["read"] }, { path: "a/*", capabilities: ["list"] }], "a/b")].sort()).toEqual(["list", "read"]);
+    expect(allows([{ path: "a/*", capabilities: ["read"] }, { path: "a/*", capabilities: ["deny"] }], "a/b", "read")).toBe(false);
+  });
+
+  it("a longer glob beats a shorter one; fewer + segments win", () => {
+    expect([...capabilitiesFor([{ path: "secret/*", capabilities: ["create"] }, { path: "secret/foo/*", capabilities: ["read"] }], "secret/foo/x")]).toEqual(["read"]);
+    expect([...capabilitiesFor([{ path: "s/+/+/c", capabilities: ["create"] }, { path: "s/+/b/c", capabilities: ["read"] }], "s/a/b/c")]).toEqual(["read"]);
+  });
+
+  it("no matching path means no capability", () => {
+    expect(capabilitiesFor([{ path: "a", capabilities: ["read"] }], "b").size).toBe(0);
+  });
+});

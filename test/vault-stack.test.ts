@@ -1,0 +1,211 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlatformSpecInput } from "../spec/schema";
+import { referenceCopy, ROOT } from "./helpers/synth";
+import { byArg, type StackJson, synthStacks } from "./helpers/vault-stack";
+
+/**
+ * The synthesized Vault stack (what `terraform apply` will send to Vault), for the reference spec
+ * and for examples/vcluster-oidc.yaml (a vcluster environment and every optional auth method).
+ * Expected values are written out from the specs.
+ */
+const resources = (stack: StackJson, type: string) => Object.values(stack.resource[type] ?? {}).map(({ "//": _m, ...r }) => r);
+
+describe("vault stack: reference spec", () => {
+  let vault: StackJson;
+  let dir: string;
+  beforeAll(() => ({ vault, dir } = synthStacks(referenceCopy())));
+
+  it("uses the pinned provider and takes address and token only from the environment", () => {
+    const json = JSON.parse(readFileSync(join(dir, "stacks/vault/cdk.tf.json"), "utf8"));
+    expect(json.terraform.required_providers.vault).toEqual({ source: "hashicorp/vault", version: "5.6.0" });
+    expect(json.provider.vault).toEqual([{}]);
+  });
+
+  it("mounts KV v2 at secret/ with string options and integer TTLs", () => {
+    const mounts = byArg(vault, "vault_mount", "path");
+    expect(mounts.secret).toMatchObject({ type: "kv", options: { version: "2" } });
+    expect(resources(vault, "vault_kv_secret_backend_v2")).toEqual([
+      { mount: "${vault_mount.kv_mount.path}", max_versions: 10, cas_required: false, delete_version_after: 0 },
+    ]);
+    expect(Object.keys(mounts).sort()).toEqual(["database", "pki", "pki-root", "secret", "transit"]);
+  });
+
+  it("declares the secret tree as KV metadata (key names, never values) that is never deleted", () => {
+    const meta = byArg(vault, "vault_generic_endpoint", "path");
+    const entry = meta["secret/metadata/apps/dev/payment-service/stripe"];
+    expect(JSON.parse(String(entry.data_json))).toEqual({ custom_metadata: { "managed-by": "vault-eks-platform", owner: "payment-service", keys: "STRIPE_API_KEY,STRIPE_WEBHOOK_SECRET" } });
+    expect(entry.disable_delete).toBe(true);
+    expect(Object.keys(meta).filter((p) => p.startsWith("secret/metadata/shared-services/")).sort()).toEqual(
+      ["kafka/dev", "kafka/production", "kafka/staging", "redis/dev", "redis/production", "redis/staging"].map((p) => `secret/metadata/shared-services/${p}`),
+    );
+  });
+
+  it("one in-cluster Kubernetes auth mount, reviewing tokens with Vault's own service account", () => {
+    expect(resources(vault, "vault_auth_backend").map((b) => [b.type, b.path])).toEqual([["kubernetes", "kubernetes"]]);
+    expect(resources(vault, "vault_kubernetes_auth_backend_config")).toEqual([
+      { backend: "${vault_auth_backend.auth_kubernetes_backend.path}", kubernetes_host: "https://kubernetes.default.svc", disable_iss_validation: true, disable_local_ca_jwt: false },
+    ]);
+  });
+
+  it("each Kubernetes role binds exactly one service account in one namespace, with audience and TTLs", () => {
+    const roles = byArg(vault, "vault_kubernetes_auth_backend_role", "role_name");
+    expect(Object.keys(roles).sort()).toEqual(["ci-argocd", "ci-tekton", "eso-dev", "eso-production", "eso-staging", "raft-snapshot", "svc-dev-payment-service", "svc-production-payment-service", "svc-staging-payment-service"]);
+    expect(roles["eso-dev"]).toMatchObject({
+      bound_service_account_names: ["eso-vault-store"],
+      bound_service_account_namespaces: ["dev"],
+      audience: "vault",
+      token_policies: ["eso-dev"],
+      token_no_default_policy: true,
+      token_ttl: 3600,
+      token_max_ttl: 14400,
+    });
+    expect(roles["raft-snapshot"]).toMatchObject({ bound_service_account_names: ["vault-snapshot"], bound_service_account_namespaces: ["vault"], token_policies: ["raft-snapshot"] });
+    expect(roles["ci-argocd"]).toMatchObject({ bound_service_account_names: ["argocd-repo-server"], bound_service_account_namespaces: ["argocd"] });
+    expect(roles["svc-staging-payment-service"]).toMatchObject({ bound_service_account_names: ["payment-service"], bound_service_account_namespaces: ["staging"] });
+    for (const r of Object.values(roles)) {
+      expect([...(r.bound_service_account_names as string[]), ...(r.bound_service_account_namespaces as string[])].some((v) => v.includes("*"))).toBe(false);
+    }
+  });
+
+  it("PostgreSQL connections: explicit allowed roles, verified TLS, bounded pool, write-only password from an ephemeral variable", () => {
+    const conns = byArg(vault, "vault_database_secret_backend_connection", "name");
+    expect(Object.keys(conns).sort()).toEqual(["dev-payments", "dev-users", "production-payments", "production-users", "staging-payments", "staging-users"]);
+    expect(conns["dev-users"]).toMatchObject({
+      allowed_roles: ["dev-payment-service-users", "dev-user-service-users"],
+      verify_connection: true,
+      postgresql: {
+        connection_url: "postgresql://{{username}}:{{password}}@postgres.dev.shop.internal:5432/users?sslmode=verify-full",
+        username: "vault",
+        password_wo: '${var.database_admin_passwords["dev-users"]}',
+        password_wo_version: 1,
+        max_open_connections: 4,
+        password_authentication: "scram-sha-256",
+      },
+    });
+    expect(conns["dev-users"].postgresql).not.toHaveProperty("password");
+    expect(vault.variable?.database_admin_passwords).toMatchObject({ sensitive: true, ephemeral: true, type: "map(string)" });
+    const rotations = Object.keys(byArg(vault, "vault_generic_endpoint", "path")).filter((p) => p.startsWith("database/rotate-root/"));
+    expect(rotations.sort()).toEqual(Object.keys(conns).sort().map((c) => `database/rotate-root/${c}`));
+  });
+
+  it("database roles: one per environment, service and database, integer TTLs (1 h / 24 h, production 1 h / 8 h)", () => {
+    const roles = byArg(vault, "vault_database_secret_backend_role", "name");
+    expect(Object.keys(roles).sort()).toEqual(
+      ["dev", "staging", "production"].flatMap((e) => [`${e}-payment-service-payments`, `${e}-payment-service-users`, `${e}-user-service-users`]).sort(),
+    );
+    expect(roles["dev-user-service-users"]).toMatchObject({ db_name: "dev-users", default_ttl: 3600, max_ttl: 86400 });
+    expect(roles["production-user-service-users"]).toMatchObject({ db_name: "production-users", default_ttl: 3600, max_ttl: 28800 });
+    expect((roles["dev-payment-service-users"].creation_statements as string[]).join("\n")).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}"');
+    for (const r of Object.values(roles)) {
+      expect(r.revocation_statements).toContain('DROP ROLE IF EXISTS "{{name}}";');
+      expect(r.renew_statements).toEqual([`ALTER ROLE "{{name}}" VALID UNTIL '{{expiration}}';`]);
+    }
+  });
+
+  it("PKI: root and intermediate CAs, string TTLs, one role per environment limited to its namespace", () => {
+    expect(resources(vault, "vault_pki_secret_backend_root_cert")[0]).toMatchObject({ type: "internal", common_name: "shop Root CA", ttl: "87600h", key_type: "ec", organization: "Shop Platform" });
+    expect(resources(vault, "vault_pki_secret_backend_root_sign_intermediate")[0]).toMatchObject({ ttl: "43800h", max_path_length: 0, backend: "${vault_mount.pki_root_mount.path}" });
+    const roles = byArg(vault, "vault_pki_secret_backend_role", "name");
+    expect(Object.keys(roles).sort()).toEqual(["dev-cert", "production-cert", "staging-cert"]);
+    expect(roles["dev-cert"]).toMatchObject({ allowed_domains: ["dev.svc", "dev.svc.cluster.local"], allow_subdomains: true, allow_any_name: false, allow_localhost: false, allow_ip_sans: false, ttl: "72h", max_ttl: "720h" });
+    const urls = byArg(vault, "vault_pki_secret_backend_config_urls", "backend");
+    expect(urls["${vault_mount.pki_mount.path}"].issuing_certificates).toEqual(["https://vault.vault.svc:8200/v1/pki/ca"]);
+  });
+
+  it("transit keys cannot be deleted by default; audit goes to the pods' audit volume; autopilot keeps a full quorum", () => {
+    expect(resources(vault, "vault_transit_secret_backend_key")).toEqual([
+      expect.objectContaining({ name: "payments", type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000 }),
+    ]);
+    expect(resources(vault, "vault_audit")).toEqual([
+      expect.objectContaining({ type: "file", path: "file", options: { file_path: "/vault/audit/vault-audit.log", format: "json", log_raw: "false", mode: "0600" } }),
+    ]);
+    expect(resources(vault, "vault_audit_request_header")).toEqual([{ name: "X-Forwarded-For", hmac: false }]);
+    expect(resources(vault, "vault_raft_autopilot")).toEqual([{ cleanup_dead_servers: true, dead_server_last_contact_threshold: "10m", min_quorum: 3 }]);
+  });
+
+  it("optional auth methods are absent when the spec does not ask for them", () => {
+    for (const t of ["vault_jwt_auth_backend", "vault_approle_auth_backend_role", "vault_aws_auth_backend_role"]) expect(vault.resource[t], t).toBeUndefined();
+  });
+});
+
+describe("vault stack: vcluster environment and every optional auth method (examples/vcluster-oidc.yaml)", () => {
+  let vault: StackJson;
+  let aws: StackJson;
+  beforeAll(() => {
+    const spec = parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+    ({ vault, aws } = synthStacks(spec));
+  });
+
+  it("the vcluster gets its own Kubernetes auth mount with its API server and CA, reviewed by the client's own JWT", () => {
+    const configs = byArg(vault, "vault_kubernetes_auth_backend_config", "kubernetes_host");
+    expect(configs["https://staging-vcluster.vcluster-staging.svc:443"]).toMatchObject({
+      disable_local_ca_jwt: true,
+      disable_iss_validation: true,
+      kubernetes_ca_cert: expect.stringMatching(/^-----BEGIN CERTIFICATE-----\n/),
+    });
+    expect(configs["https://staging-vcluster.vcluster-staging.svc:443"]).not.toHaveProperty("token_reviewer_jwt");
+    expect(byArg(vault, "vault_auth_backend", "path")["kubernetes-staging-vcluster"]).toMatchObject({ type: "kubernetes" });
+    const roles = Object.values(vault.resource.vault_kubernetes_auth_backend_role ?? {});
+    const esoStaging = roles.find((r) => r.role_name === "eso-staging")!;
+    expect(esoStaging.backend).toBe("${vault_auth_backend.auth_kubernetes_staging_vcluster_backend.path}");
+    expect(roles.find((r) => r.role_name === "eso-dev")!.backend).toBe("${vault_auth_backend.auth_kubernetes_backend.path}");
+  });
+
+  it("AWS IAM auth roles are bound to exactly the IAM roles the AWS stack creates", () => {
+    const roles = byArg(vault, "vault_aws_auth_backend_role", "role");
+    expect(Object.keys(roles).sort()).toEqual(["svc-dev-analytics-service", "svc-production-analytics-service"]);
+    expect(roles["svc-dev-analytics-service"]).toMatchObject({
+      auth_type: "iam",
+      bound_iam_principal_arns: ["arn:aws:iam::111122223333:role/shop-dev-analytics-service"],
+      resolve_aws_unique_ids: true,
+      token_policies: ["svc-dev-analytics-service"],
+    });
+    expect(byArg(aws, "aws_iam_role", "name")["shop-dev-analytics-service"]).toBeDefined();
+    expect(resources(vault, "vault_aws_auth_backend_client")[0]).toMatchObject({ sts_region: "eu-west-1", iam_server_id_header_value: "vault-active.vault.svc" });
+    expect(resources(vault, "vault_aws_auth_backend_client")[0]).not.toHaveProperty("secret_key");
+  });
+
+  it("AppRole for the external CI: short-lived single-use secret ids bound to the runners' CIDRs", () => {
+    expect(byArg(vault, "vault_approle_auth_backend_role", "role_name")["ci-jenkins"]).toMatchObject({
+      bind_secret_id: true,
+      secret_id_ttl: 600,
+      secret_id_num_uses: 1,
+      secret_id_bound_cidrs: ["10.60.0.0/24"],
+      token_bound_cidrs: ["10.60.0.0/24"],
+      token_policies: ["ci-jenkins"],
+    });
+  });
+
+  it("OIDC maps identity-provider groups to admin and developer; the client secret is a sensitive variable", () => {
+    expect(resources(vault, "vault_jwt_auth_backend")[0]).toMatchObject({
+      type: "oidc",
+      oidc_discovery_url: "https://login.example.com/realms/shop",
+      oidc_client_id: "vault",
+      oidc_client_secret: "${var.oidc_client_secret}",
+      default_role: "developer",
+    });
+    expect(vault.variable?.oidc_client_secret).toMatchObject({ sensitive: true });
+    const roles = byArg(vault, "vault_jwt_auth_backend_role", "role_name");
+    expect(roles.admin).toMatchObject({ role_type: "oidc", bound_claims: { groups: "platform-admins" }, token_policies: ["admin"] });
+    expect(roles.developer).toMatchObject({ bound_claims: { groups: "developers" }, token_policies: ["developer"] });
+  });
+});
+
+describe("no secret value reaches the synthesized output", () => {
+  it("no password, token or key material appears in any synthesized file", () => {
+    const spec = parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+    const { dir } = synthStacks(spec);
+    const files: string[] = [];
+    const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : files.push(join(d, f))));
+    walk(dir);
+    for (const f of files) {
+      const text = readFileSync(f, "utf8");
+      expect(text, f).not.toMatch(/"(password|token|secret_key|secret_id|token_reviewer_jwt|client_secret)"\s*:/);
+      expect(text, f).not.toMatch(/PRIVATE KEY/);
+      expect(text, f).not.toMatch(/hvs\.[A-Za-z0-9]{20,}/);
+    }
+  });
+});
