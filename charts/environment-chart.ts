@@ -10,7 +10,8 @@ import { vaultCaConfigMap } from "./resources/config-map";
 import { restrictedNamespace } from "./resources/namespace";
 import { cidrs, DNS_EGRESS, defaultDeny, networkPolicy, podsInNamespace, tcp } from "./resources/network-policy";
 import { serviceAccount } from "./resources/service-account";
-import { workloadIdentityEgress } from "./vault/network-policies";
+import { https, workloadIdentityEgress } from "./vault/network-policies";
+import { VAULT_POD_LABELS, VAULT_PORTS } from "./vault/pods";
 
 /**
  * One environment namespace: restricted Pod Security, default-deny networking, the service
@@ -38,7 +39,7 @@ export class EnvironmentChart extends PlatformChart {
     defaultDeny(this, ns);
     const toVault =
       env.vaultEgress.kind === "in-cluster"
-        ? { to: [podsInNamespace(env.vaultEgress.vaultNamespace, { "app.kubernetes.io/name": "vault" })], ports: tcp(8200) }
+        ? { to: [podsInNamespace(env.vaultEgress.vaultNamespace, { "app.kubernetes.io/name": VAULT_POD_LABELS["app.kubernetes.io/name"] })], ports: tcp(VAULT_PORTS.api.port) }
         : { to: cidrs(env.vaultEgress.cidrs), ports: tcp(env.vaultEgress.port) };
     networkPolicy(this, { namespace: ns, name: "allow-dns-and-vault-egress", podLabels: {}, egress: [DNS_EGRESS, toVault] });
     if (env.awsEgress) {
@@ -47,7 +48,7 @@ export class EnvironmentChart extends PlatformChart {
         namespace: ns,
         name: "allow-aws-credentials-egress",
         podLabels: {},
-        egress: [{ to: cidrs(env.awsEgress.cidrs), ports: tcp(443) }, ...workloadIdentityEgress({ workloadIdentity: env.awsEgress.podIdentityAgent ? "pod-identity" : "irsa" })],
+        egress: [https(env.awsEgress.cidrs), ...workloadIdentityEgress(env.awsEgress)],
       });
     }
   }

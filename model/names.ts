@@ -79,6 +79,8 @@ export function eksClusterArn(spec: Pick<PlatformSpec, "aws" | "cluster">): stri
 
 /** Vault mount paths (fixed, so policies, auth roles and ESO stores agree). */
 export const VAULT_MOUNTS = {
+  /** Kubernetes auth of the primary cluster (dedicated clusters get kubernetes-<cluster>). */
+  kubernetes: "kubernetes",
   kv: "secret",
   database: "database",
   pki: "pki",
@@ -91,7 +93,7 @@ export const VAULT_MOUNTS = {
 
 /** Kubernetes auth mount of a cluster: `kubernetes` for the primary, `kubernetes-<cluster>` for a dedicated one. */
 export function kubernetesAuthMount(env: Pick<EnvironmentSpec, "cluster">): string {
-  return env.cluster.type === "primary" ? "kubernetes" : `kubernetes-${env.cluster.name}`;
+  return env.cluster.type === "primary" ? VAULT_MOUNTS.kubernetes : `${VAULT_MOUNTS.kubernetes}-${env.cluster.name}`;
 }
 
 /** Vault role and policy names per consumer; a role and its policy share the name. */

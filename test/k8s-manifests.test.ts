@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlatformSpecInput } from "../spec/schema";
 import { type RenderedObject, synthDist } from "./helpers/dist";
-import { validateManifests } from "./helpers/k8s-validate";
+import { crdSchema, validateManifests } from "./helpers/k8s-validate";
 import { kustomizeBuild } from "./helpers/kustomize";
 import { referenceCopy, ROOT } from "./helpers/synth";
 
@@ -88,25 +88,6 @@ describe("GitOps folders", () => {
 // Schemas are plain JSON read from the CRD copies.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Schema = any;
-const CRD_FILES: Record<string, string> = {
-  "external-secrets.io": "crds/external-secrets/external-secrets.io_{plural}.yaml",
-  "generators.external-secrets.io": "crds/external-secrets/generators.external-secrets.io_{plural}.yaml",
-  "monitoring.coreos.com": "crds/prometheus-operator/monitoring.coreos.com_{plural}.yaml",
-  "cert-manager.io": "crds/cert-manager/cert-manager.io_{plural}.yaml",
-};
-const schemaCache = new Map<string, Schema>();
-
-function crdSchema(apiVersion: string, kind: string): Schema | undefined {
-  const [group, version] = apiVersion.split("/");
-  if (!version || !CRD_FILES[group]) return undefined;
-  const key = `${apiVersion}/${kind}`;
-  if (!schemaCache.has(key)) {
-    const file = CRD_FILES[group].replace("{plural}", `${kind.toLowerCase()}s`);
-    const crd = parseAllDocuments(readFileSync(join(ROOT, file), "utf8"))[0].toJS();
-    schemaCache.set(key, crd.spec.versions.find((v: Schema) => v.name === version).schema.openAPIV3Schema);
-  }
-  return schemaCache.get(key);
-}
 
 function applyDefaults(schema: Schema, value: Schema): Schema {
   if (value === null || typeof value !== "object" || !schema) return value;

@@ -14,7 +14,7 @@ export function workloadIdentityEgress(aws: Pick<AwsModel, "workloadIdentity">):
 }
 
 /** 443 to the given CIDRs, once per distinct CIDR. */
-const https = (blocks: string[]): NetworkPolicyEgressRule => ({ to: cidrs([...new Set(blocks)].sort()), ports: tcp(443) });
+export const https = (blocks: string[]): NetworkPolicyEgressRule => ({ to: cidrs([...new Set(blocks)].sort()), ports: tcp(443) });
 
 /**
  * The Vault pods: clients on 8200 from the allowed namespaces (and outside CIDRs), the snapshot

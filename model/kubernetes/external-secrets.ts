@@ -15,7 +15,7 @@ import {
 } from "../names";
 import { SHARED_SERVICE_KEYS } from "../vault";
 import type { EnvironmentModel, ExternalSecretModel, SecretStoreModel, SecretsManagerStoreModel, ServiceAccountModel, VaultDynamicSecretModel, VaultProviderModel } from "./types";
-import { workloadIdentityAnnotations } from "./vault-server";
+import { awsApiCidrs, workloadIdentityAnnotations } from "./vault-server";
 
 /** Go's time.Duration String(): how the API server writes durations back (1h -> 1h0m0s), so GitOps sees no drift. */
 export function goDuration(seconds: number): string {
@@ -152,7 +152,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     ...(store.kind === "SecretStore" ? { secretStore: store } : {}),
     externalSecrets,
     generators,
-    ...(awsLogin ? { awsEgress: { cidrs: spec.network.awsApiCidrs ?? [spec.cluster.vpcCidr], podIdentityAgent: spec.workloadIdentity === "pod-identity" } } : {}),
+    ...(awsLogin ? { awsEgress: { cidrs: awsApiCidrs(spec), workloadIdentity: spec.workloadIdentity } } : {}),
     vaultEgress: env.cluster.type === "primary" ? { kind: "in-cluster", vaultNamespace: spec.vault.namespace } : { kind: "external", cidrs: [spec.cluster.vpcCidr], port: vaultPort },
   };
 }

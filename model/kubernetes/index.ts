@@ -1,9 +1,9 @@
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
-import { derivedAwsNames, k8sNames, kmsAliasArn, SNAPSHOT_SERVICE_ACCOUNT, vaultActiveAddress, vaultNames } from "../names";
+import { derivedAwsNames, k8sNames, kmsAliasArn, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
 import { buildEnvironment, esoServiceAccounts, secretsManagerStore, storeFor } from "./external-secrets";
 import type { AlertRule, ClusterModel, KubernetesModel, MonitoringModel, SnapshotJobModel } from "./types";
-import { buildVaultServer, vaultImage, workloadIdentityAnnotations } from "./vault-server";
+import { awsApiCidrs, buildVaultServer, vaultImage, workloadIdentityAnnotations } from "./vault-server";
 
 export type { KubernetesModel } from "./types";
 
@@ -14,6 +14,7 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel): Kuberne
     if (!clusters.has(env.cluster)) clusters.set(env.cluster, { name: env.cluster, primary: false, environments: [] });
     clusters.get(env.cluster)!.environments.push(env);
   }
+  const secretsManager = secretsManagerStore(spec);
   return {
     primaryCluster: spec.cluster.name,
     vault: buildVaultServer(spec, aws),
@@ -23,7 +24,7 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel): Kuberne
       namespace: spec.externalSecrets.namespace,
       caCertificatePem: spec.vault.tls.caCertificate,
       clusterStores: spec.environments.filter((e) => e.cluster.type === "primary").map((e) => storeFor(spec, e)),
-      ...(secretsManagerStore(spec) ? { secretsManager: secretsManagerStore(spec) } : {}),
+      ...(secretsManager ? { secretsManager } : {}),
       serviceAccounts: esoServiceAccounts(spec, aws),
     },
     clusters: [...clusters.values()],
@@ -32,6 +33,7 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel): Kuberne
 
 function buildSnapshotJob(spec: PlatformSpec, aws: AwsModel): SnapshotJobModel {
   const ns = spec.vault.namespace;
+  const names = derivedAwsNames(spec);
   return {
     namespace: ns,
     schedule: spec.snapshots.schedule,
@@ -46,14 +48,14 @@ function buildSnapshotJob(spec: PlatformSpec, aws: AwsModel): SnapshotJobModel {
     vaultImage: vaultImage(spec),
     uploaderImage: spec.snapshots.uploaderImage,
     vaultAddress: vaultActiveAddress(ns),
-    authMount: "kubernetes",
+    authMount: VAULT_MOUNTS.kubernetes,
     vaultRole: vaultNames.snapshot,
     audience: spec.vault.auth.kubernetes.audience,
-    bucket: derivedAwsNames(spec).snapshotBucket,
-    kmsKeyArn: kmsAliasArn(spec, derivedAwsNames(spec).snapshotKeyAlias),
+    bucket: names.snapshotBucket,
+    kmsKeyArn: kmsAliasArn(spec, names.snapshotKeyAlias),
     prefix: spec.snapshots.prefix,
     region: spec.aws.region,
-    awsApiCidrs: spec.network.awsApiCidrs ?? [spec.cluster.vpcCidr],
+    awsApiCidrs: awsApiCidrs(spec),
   };
 }
 

@@ -144,7 +144,7 @@ export interface EnvironmentModel {
   externalSecrets: ExternalSecretModel[];
   generators: VaultDynamicSecretModel[];
   /** Services logging in with AWS IAM need STS (and, with Pod Identity, the node's agent) to get credentials. */
-  awsEgress?: { cidrs: string[]; podIdentityAgent: boolean };
+  awsEgress?: { cidrs: string[]; workloadIdentity: "irsa" | "pod-identity" };
   /** How pods of the namespace reach Vault. */
   vaultEgress: { kind: "in-cluster"; vaultNamespace: string } | { kind: "external"; cidrs: string[]; port: number };
 }

@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
-import { derivedAwsNames, environmentNamespace, k8sNames, VAULT_SERVICE_ACCOUNT } from "../names";
+import { derivedAwsNames, environmentNamespace, k8sNames, VAULT_AUDIT_DIR, VAULT_SERVICE_ACCOUNT } from "../names";
 import type { ServiceAccountModel, VaultServerModel } from "./types";
 
 /** Paths inside the Vault pods. */
 export const VAULT_PATHS = {
   config: "/vault/config",
   data: "/vault/data",
-  audit: "/vault/audit",
+  // The Vault stack's file audit device writes here.
+  audit: VAULT_AUDIT_DIR,
   tls: "/vault/userconfig/tls",
   home: "/home/vault",
 } as const;
@@ -22,6 +23,15 @@ export function workloadIdentityAnnotations(aws: AwsModel, roleId: string): Reco
   const role = aws.roles.find((r) => r.id === roleId);
   if (!role) throw new Error(`no AWS role ${roleId} in the model`);
   return { "eks.amazonaws.com/role-arn": role.arn };
+}
+
+/** Where pods reach AWS APIs (KMS, STS, S3) and the Kubernetes API: the spec's CIDRs, else the VPC. */
+export function awsApiCidrs(spec: PlatformSpec): string[] {
+  return spec.network.awsApiCidrs ?? [spec.cluster.vpcCidr];
+}
+
+export function kubernetesApiCidrs(spec: PlatformSpec): string[] {
+  return spec.network.kubernetesApiCidrs ?? [spec.cluster.vpcCidr];
 }
 
 export function vaultImage(spec: PlatformSpec): string {
@@ -127,7 +137,7 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel): VaultServer
     ui: spec.vault.ui,
     clientNamespaces: [...clientNamespaces].sort(),
     externalClientCidrs: hasDedicated ? [spec.cluster.vpcCidr] : [],
-    awsApiCidrs: spec.network.awsApiCidrs ?? [spec.cluster.vpcCidr],
-    kubernetesApiCidrs: spec.network.kubernetesApiCidrs ?? [spec.cluster.vpcCidr],
+    awsApiCidrs: awsApiCidrs(spec),
+    kubernetesApiCidrs: kubernetesApiCidrs(spec),
   };
 }

@@ -43,7 +43,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
   // One Kubernetes auth mount per cluster: a token is only reviewable by its own API server.
   const mounts = new Map<string, KubernetesAuthMount>();
   const mountFor = (env?: EnvironmentSpec): KubernetesAuthMount => {
-    const path = env ? kubernetesAuthMount(env) : "kubernetes";
+    const path = env ? kubernetesAuthMount(env) : VAULT_MOUNTS.kubernetes;
     let mount = mounts.get(path);
     if (!mount) {
       const dedicated = env && env.cluster.type !== "primary" ? env.cluster : undefined;

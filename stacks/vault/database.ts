@@ -30,6 +30,7 @@ export class DatabaseEngine extends Construct {
     const mount = new Mount(this, "mount", { path: db.mount, type: "database", description: "Dynamic PostgreSQL credentials" });
     const policy = new PasswordPolicy(this, "password_policy", { name: db.passwordPolicy.name, policy: db.passwordPolicy.policy });
 
+    const connections = new Map<string, DatabaseSecretBackendConnection>();
     for (const c of db.connections) {
       const conn = new DatabaseSecretBackendConnection(this, `connection_${c.name}`, {
         backend: mount.path,
@@ -48,6 +49,7 @@ export class DatabaseEngine extends Construct {
           maxOpenConnections: c.maxOpenConnections,
         },
       });
+      connections.set(c.name, conn);
       // Only Vault knows the admin password after this; re-runs when the connection is replaced.
       const rotate = new GenericEndpoint(this, `rotate_root_${c.name}`, {
         path: `${db.mount}/rotate-root/${c.name}`,
@@ -68,7 +70,7 @@ export class DatabaseEngine extends Construct {
         renewStatements: r.renewStatements,
         defaultTtl: r.defaultTtlSeconds,
         maxTtl: r.maxTtlSeconds,
-        dependsOn: [scopeConnection(this, r.connection)],
+        dependsOn: [connections.get(r.connection)!],
       });
     }
     new TerraformOutput(this, "database_preparation_sql", {
@@ -76,8 +78,4 @@ export class DatabaseEngine extends Construct {
       value: Object.fromEntries(db.connections.map((c) => [c.name, c.preparationStatements.join("\n")])),
     }).overrideLogicalId("database_preparation_sql");
   }
-}
-
-function scopeConnection(scope: Construct, name: string): DatabaseSecretBackendConnection {
-  return scope.node.findChild(`connection_${name}`) as DatabaseSecretBackendConnection;
 }

@@ -208,13 +208,31 @@ interface Crd {
   spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: Schema } }[] };
 }
 
-function crdFor(groupKind: string) {
-  if (!crdValidators.has(groupKind)) {
+const crdCache = new Map<string, Crd>();
+
+function crdDocument(groupKind: string): Crd {
+  if (!crdCache.has(groupKind)) {
     const text = readFileSync(join(CRD_DIR, CRD_FILES[groupKind]!), "utf8");
     const crd = parseAllDocuments(text, { uniqueKeys: false })
       .map((d) => d.toJS() as Crd)
       .find((c) => `${c.spec.group}/${c.spec.names.kind}` === groupKind);
     if (!crd) throw new Error(`crds/${CRD_FILES[groupKind]} does not declare ${groupKind}`);
+    crdCache.set(groupKind, crd);
+  }
+  return crdCache.get(groupKind)!;
+}
+
+/** The served openAPIV3Schema (as written in the CRD) of a custom resource, or undefined for other kinds. */
+export function crdSchema(apiVersion: string, kind: string): Schema | undefined {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  const groupKind = `${group}/${kind}`;
+  if (!CRD_FILES[groupKind]) return undefined;
+  return crdDocument(groupKind).spec.versions.find((v) => v.served && v.name === version)?.schema.openAPIV3Schema;
+}
+
+function crdFor(groupKind: string) {
+  if (!crdValidators.has(groupKind)) {
+    const crd = crdDocument(groupKind);
     const byVersion = new Map<string, CompiledValidator>();
     const served = crd.spec.versions.filter((v) => v.served);
     for (const v of served) {
