@@ -343,7 +343,7 @@ export const specRules: SpecRule[] = [
       for (const [env, db] of databaseConnections(s)) {
         const i = shared.findIndex((x) => x?.name === db.server);
         const endpoint = shared[i]?.endpoints?.[env];
-        if (!endpoint || Array.isArray(endpoint.cidrs) || reported.has(`${i}/${env}`)) continue;
+        if (shared[i]?.kind !== "postgres" || !endpoint || Array.isArray(endpoint.cidrs) || reported.has(`${i}/${env}`)) continue;
         reported.add(`${i}/${env}`);
         report(["sharedServices", i, "endpoints", env, "cidrs"], `required: Vault connects to ${endpoint.host}:${endpoint.port} for database ${db.name} in ${env}; give the CIDRs its addresses are in`);
       }
