@@ -122,7 +122,9 @@ export function vaultDestinations(spec: PlatformSpec, vault: VaultModel): VaultD
   return d;
 }
 
-const peerKey = (p: NetworkPeer) => (p.kind === "cidr" ? `0 ${p.cidr}` : `1 ${p.namespace} ${JSON.stringify(p.labels)}`);
+/** Numeric order for IPv4 CIDRs (10.40.96.0/24 before 10.40.100.0/24), then IPv6, then pods. */
+const peerKey = (p: NetworkPeer) =>
+  p.kind === "cidr" ? `0 ${p.cidr.includes(":") ? `~${p.cidr}` : p.cidr.replace(/\d+/g, (n) => n.padStart(3, "0"))}` : `1 ${p.namespace} ${JSON.stringify(p.labels)}`;
 
 /** Vault's egress rules: each destination placed where the address book says it lives, one rule per port. */
 export function vaultEgress(spec: PlatformSpec, vault: VaultModel, book: AddressBook): EgressRule[] {
@@ -144,7 +146,7 @@ export function vaultEgress(spec: PlatformSpec, vault: VaultModel, book: Address
   return [...byPort.entries()]
     .sort(([a], [b]) => a - b)
     .map(([port, r]) => ({
-      peers: [...r.peers.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => p),
+      peers: [...r.peers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p),
       ports: [{ protocol: "TCP" as const, port }],
       purposes: [...r.purposes].sort(),
     }));
