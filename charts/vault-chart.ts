@@ -36,6 +36,6 @@ export class VaultChart extends PlatformChart {
     vaultServices(this, vault);
     vaultDisruptionBudget(this, vault);
     defaultDeny(this, vault.namespace);
-    vaultServerPolicy(this, vault, model.aws);
+    vaultServerPolicy(this, vault);
   }
 }

@@ -1,6 +1,7 @@
 import type { PlatformSpec } from "../spec/schema";
 import { type AwsModel, buildAwsModel } from "./aws";
 import { buildKubernetesModel, type KubernetesModel } from "./kubernetes";
+import { type AddressBook, buildAddressBook } from "./network";
 import { buildVaultModel, type VaultModel } from "./vault";
 
 /**
@@ -12,9 +13,13 @@ export interface PlatformModel {
   aws: AwsModel;
   vault: VaultModel;
   kubernetes: KubernetesModel;
+  /** Where every host the configuration names lives (from the spec); the network-flow check reads it. */
+  network: AddressBook;
 }
 
 export function buildPlatformModel(spec: PlatformSpec): PlatformModel {
   const aws = buildAwsModel(spec);
-  return { name: spec.name, aws, vault: buildVaultModel(spec), kubernetes: buildKubernetesModel(spec, aws) };
+  const vault = buildVaultModel(spec);
+  const network = buildAddressBook(spec);
+  return { name: spec.name, aws, vault, kubernetes: buildKubernetesModel(spec, aws, vault, network), network };
 }

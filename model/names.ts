@@ -142,3 +142,19 @@ export const k8sNames = {
 export function vaultActiveAddress(vaultNamespace: string): string {
   return `https://${k8sNames.vaultServices.active}.${vaultNamespace}.svc:8200`;
 }
+
+/** A vcluster's in-cluster API Service, parsed from its URL (https://<release>.<namespace>.svc[.cluster.local][:port]). */
+export function vclusterService(url: string): { release: string; namespace: string; port: number } | undefined {
+  const m = /^https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?(:(\d{1,5}))?$/.exec(url);
+  return m ? { release: m[1], namespace: m[3], port: Number(m[7] ?? 443) } : undefined;
+}
+
+/** Hosts that never leave the pod (no NetworkPolicy applies to loopback traffic). */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The global IAM endpoint of a partition: Vault's AWS auth uses the SDK's default for the bound ARN's partition. */
+export function iamEndpointHost(partition: string): string {
+  return { aws: "iam.amazonaws.com", "aws-cn": "iam.cn-north-1.amazonaws.com.cn", "aws-us-gov": "iam.us-gov.amazonaws.com" }[partition] ?? "iam.amazonaws.com";
+}

@@ -55,10 +55,11 @@ export const referenceSpec: PlatformSpecInput = {
     {
       name: "postgres",
       kind: "postgres",
+      // Where each endpoint's addresses are (the RDS subnets): Vault's egress opens exactly these on 5432.
       endpoints: {
-        dev: { host: "postgres.dev.shop.internal", port: 5432 },
-        staging: { host: "postgres.staging.shop.internal", port: 5432 },
-        production: { host: "postgres.production.shop.internal", port: 5432 },
+        dev: { host: "postgres.dev.shop.internal", port: 5432, cidrs: ["10.40.96.0/24"] },
+        staging: { host: "postgres.staging.shop.internal", port: 5432, cidrs: ["10.40.97.0/24"] },
+        production: { host: "postgres.production.shop.internal", port: 5432, cidrs: ["10.40.100.0/24", "10.40.101.0/24", "10.40.102.0/24"] },
       },
     },
     {

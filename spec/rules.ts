@@ -1,6 +1,6 @@
 import { durationSeconds } from "./primitives";
 import type { PlatformSpec } from "./schema";
-import { derivedAwsNames, environmentNamespace, serviceAccountName } from "../model/names";
+import { derivedAwsNames, environmentNamespace, isLoopback, serviceAccountName, vclusterService } from "../model/names";
 
 /**
  * Rules that relate one part of the spec to another. Field-level constraints are in schema.ts.
@@ -334,4 +334,90 @@ export const specRules: SpecRule[] = [
       if (i >= 0 && !s.vault?.externalAddress) report(["vault", "externalAddress"], `required: environments[${i}] (${s.environments[i].name}) runs on its own cluster and reaches Vault from outside`);
     },
   },
+  {
+    id: "VEP-S22",
+    summary: "every PostgreSQL endpoint a database connection uses says where it lives (cidrs): Vault's egress opens exactly those",
+    check(s, report) {
+      const shared = list(s.sharedServices);
+      const reported = new Set<string>();
+      for (const [env, db] of databaseConnections(s)) {
+        const i = shared.findIndex((x) => x?.name === db.server);
+        const endpoint = shared[i]?.endpoints?.[env];
+        if (shared[i]?.kind !== "postgres" || !endpoint || Array.isArray(endpoint.cidrs) || reported.has(`${i}/${env}`)) continue;
+        reported.add(`${i}/${env}`);
+        report(["sharedServices", i, "endpoints", env, "cidrs"], `required: Vault connects to ${endpoint.host}:${endpoint.port} for database ${db.name} in ${env}; give the CIDRs its addresses are in`);
+      }
+    },
+  },
+  {
+    id: "VEP-S23",
+    summary: "network.iamCidrs is set when services log in with aws-iam outside us-east-1 (IAM's interface endpoint exists only there)",
+    check(s, report) {
+      const awsLogin = list(s.services).some((svc) => svc?.vaultLogin === "aws-iam");
+      const inUsEast1 = (s.aws?.partition ?? "aws") === "aws" && s.aws?.region === "us-east-1";
+      if (awsLogin && !inUsEast1 && !s.network?.iamCidrs) {
+        report(["network", "iamCidrs"], `required: Vault resolves AWS auth roles through IAM's global endpoint, which has no interface endpoint in ${String(s.aws?.region)}; give the CIDRs Vault reaches it at (NAT or proxy path)`);
+      }
+    },
+  },
+  {
+    id: "VEP-S24",
+    summary: "a vcluster's apiServerUrl is its in-cluster Service (https://<release>.<namespace>.svc[:port]), which Vault reaches pod to pod",
+    check(s, report) {
+      list(s.environments).forEach((e, i) => {
+        if (e?.cluster?.type !== "vcluster" || typeof e.cluster.apiServerUrl !== "string") return;
+        if (!vclusterService(e.cluster.apiServerUrl)) report(["environments", i, "cluster", "apiServerUrl"], `expected the vcluster's Service, https://<release>.<namespace>.svc[:port] (got ${e.cluster.apiServerUrl})`);
+      });
+    },
+  },
+  {
+    id: "VEP-S25",
+    summary: "vault.externalClientCidrs is set with vault.externalAddress (Vault admits exactly these sources from outside the cluster)",
+    check(s, report) {
+      if (s.vault?.externalAddress && !s.vault.externalClientCidrs) {
+        report(["vault", "externalClientCidrs"], "required with vault.externalAddress: the source addresses Vault sees through it (the load balancer's subnets, or the clients' CIDRs with client IP preservation)");
+      }
+    },
+  },
+  {
+    id: "VEP-S26",
+    summary: "vault.externalAddressCidrs is set when an environment has its own cluster (its pods may send Vault traffic only there)",
+    check(s, report) {
+      const i = list(s.environments).findIndex((e) => e?.cluster && e.cluster.type !== "primary");
+      if (i >= 0 && !s.vault?.externalAddressCidrs) report(["vault", "externalAddressCidrs"], `required: environments[${i}] (${s.environments[i].name}) reaches Vault at vault.externalAddress; give the CIDRs it resolves to (the load balancer's subnets)`);
+    },
+  },
+  {
+    id: "VEP-S27",
+    summary: "AppRole consumers need vault.externalAddress (they log in from their boundCidrs, outside the cluster)",
+    check(s, report) {
+      const i = list(s.ciConsumers).findIndex((c) => c?.auth?.method === "approle");
+      if (i >= 0 && !s.vault?.externalAddress) report(["vault", "externalAddress"], `required: ciConsumers[${i}] (${s.ciConsumers[i].name}) logs in with AppRole from outside the cluster`);
+    },
+  },
+  {
+    id: "VEP-S28",
+    summary: "a socket audit device on a non-loopback host says where that host lives (vault.audit.socket.cidrs)",
+    check(s, report) {
+      const socket = s.vault?.audit?.socket;
+      if (typeof socket?.address !== "string" || socket.cidrs) return;
+      const host = socket.address.replace(/:\d+$/, "");
+      if (!isLoopback(host)) report(["vault", "audit", "socket", "cidrs"], `required: Vault connects to ${socket.address}; give the CIDRs it lives in`);
+    },
+  },
 ];
+
+/** Environment × database pairs Vault opens a connection for (a service of the environment uses the database). */
+function databaseConnections(s: PlatformSpec): [string, PlatformSpec["databases"][number]][] {
+  const dbs = new Map(list(s.databases).map((d) => [d?.name, d]));
+  const pairs: [string, PlatformSpec["databases"][number]][] = [];
+  for (const svc of list(s.services)) {
+    for (const env of list(svc?.environments)) {
+      for (const use of list(svc?.databases)) {
+        const db = dbs.get(use?.name);
+        if (db) pairs.push([env, db]);
+      }
+    }
+  }
+  return pairs;
+}

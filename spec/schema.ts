@@ -86,6 +86,14 @@ const vaultSchema = z.strictObject({
   ui: z.boolean().default(false),
   /** How clients outside the primary cluster reach Vault (e.g. an internal load balancer); required when an environment has its own cluster. */
   externalAddress: httpsUrl.optional(),
+  /**
+   * Source addresses Vault's pods see for traffic through externalAddress, admitted on 8200: the
+   * load balancer's subnets (an NLB without client IP preservation), or the clients' own CIDRs
+   * (with it). AppRole consumers' boundCidrs are admitted besides. Required with externalAddress.
+   */
+  externalClientCidrs: z.array(cidr).optional(),
+  /** Where externalAddress resolves (the load balancer's subnets): dedicated clusters' environment namespaces may send Vault traffic only there. Required when an environment has its own cluster. */
+  externalAddressCidrs: z.array(cidr).optional(),
   kv: z
     .strictObject({
       /** @default 10 */
@@ -133,7 +141,13 @@ const vaultSchema = z.strictObject({
   audit: z
     .strictObject({
       /** TCP socket audit device (e.g. a log shipper sidecar). */
-      socket: z.strictObject({ address: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, "host:port") }).optional(),
+      socket: z
+        .strictObject({
+          address: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, "host:port"),
+          /** Where the address lives; Vault's egress opens exactly these. Required unless the host is loopback. */
+          cidrs: z.array(cidr).optional(),
+        })
+        .optional(),
     })
     .default({}),
   autopilot: z
@@ -160,6 +174,12 @@ const vaultSchema = z.strictObject({
       oidc: z
         .strictObject({
           discoveryUrl: httpsUrl,
+          /**
+           * Where Vault reaches the identity provider (discovery document, JWKS and token endpoint,
+           * on the discovery URL's port): for an internet IdP, its published address ranges, or the
+           * egress proxy's. Vault fetches the discovery document when the config is written.
+           */
+          providerCidrs: z.array(cidr).min(1, "at least one CIDR"),
           clientId: z.string().min(1),
           /** @default "groups" */
           groupsClaim: z.string().min(1).default("groups"),
@@ -180,12 +200,27 @@ const vaultSchema = z.strictObject({
 const clusterRefSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("primary") }),
   z.strictObject({
-    /** The environment has its own API server: a vcluster in the primary cluster or a separate EKS cluster. */
-    type: z.enum(["vcluster", "eks"]),
+    /** The environment has its own API server: a vcluster running in a namespace of the primary cluster. */
+    type: z.literal("vcluster"),
+    name: dnsLabel,
+    /** The vcluster's in-cluster Service, https://<release>.<namespace>.svc[:port]: Vault reaches its pods directly. */
+    apiServerUrl: httpsUrl,
+    /** CA of that API server (public certificate). */
+    caCertificate: pemCertificate,
+    /** Labels of the vcluster control-plane pods behind the Service. @default { app: "vcluster", release: "<release>" } (the vcluster chart's) */
+    podLabels: z.record(z.string(), z.string()).optional(),
+    /** Port the control-plane pods serve the API on (the Service's targetPort). @default 8443 */
+    targetPort: z.number().int().min(1).max(65535).default(8443),
+  }),
+  z.strictObject({
+    /** The environment has its own API server: a separate EKS cluster. */
+    type: z.literal("eks"),
     name: dnsLabel,
     apiServerUrl: httpsUrl,
     /** CA of that API server (public certificate). */
     caCertificate: pemCertificate,
+    /** Where the API server endpoint resolves (its private endpoint's subnets, reached through peering or a transit gateway). */
+    apiServerCidrs: z.array(cidr).min(1, "at least one CIDR"),
   }),
 ]);
 
@@ -216,6 +251,8 @@ const sharedServiceSchema = z.strictObject({
     z.strictObject({
       host: hostname,
       port: z.number().int().min(1).max(65535),
+      /** Where the host's addresses are (e.g. the RDS subnets). Required for PostgreSQL endpoints a database uses: Vault connects there. */
+      cidrs: z.array(cidr).optional(),
     }),
   ),
 });
@@ -380,6 +417,12 @@ export const platformSpecSchema = z.strictObject({
       awsApiCidrs: z.array(cidr).optional(),
       /** Where the Kubernetes API server endpoints live. @default [cluster.vpcCidr] */
       kubernetesApiCidrs: z.array(cidr).optional(),
+      /**
+       * Where Vault reaches IAM (the partition's global endpoint, iam.amazonaws.com) for AWS auth.
+       * IAM's interface endpoint exists only in us-east-1, so elsewhere this is the NAT or proxy path
+       * to IAM's public addresses. @default network.awsApiCidrs in us-east-1; required elsewhere when a service logs in with aws-iam
+       */
+      iamCidrs: z.array(cidr).optional(),
     })
     .default({}),
   environments: z.array(environmentSchema).min(1, "at least one environment"),

@@ -37,7 +37,7 @@ const cases: Case[] = [
   { name: "snapshot schedule is a five-field cron", break: (s) => (s.snapshots.schedule = "hourly"), path: "snapshots.schedule", message: /cron/ },
   { name: "unknown fields are rejected", break: (s) => (s.vault.replica = 3), path: "vault.replica", message: /unknown field/ },
   { name: "at least one environment", break: (s) => (s.environments = []), path: "environments", message: /at least one environment/ },
-  { name: "dedicated cluster needs a CA certificate", break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging", apiServerUrl: "https://staging.example.com" }), path: "environments[1].cluster.caCertificate", message: /required/ },
+  { name: "dedicated cluster needs a CA certificate", break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging", apiServerUrl: "https://staging.vcluster-staging.svc" }), path: "environments[1].cluster.caCertificate", message: /required/ },
   { name: "the Vault CA is a PEM certificate", break: (s) => (s.vault.tls.caCertificate = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n"), path: "vault.tls.caCertificate", message: /PEM certificate/ },
   { name: "durations are Go-style", break: (s) => (s.vault.auth = { kubernetes: { tokenTtl: "one hour" } }), path: "vault.auth.kubernetes.tokenTtl", message: /duration/ },
   { name: "secret keys are names, never values", break: (s) => (s.services[0].secrets[0].keys = ["sk_live 1234"]), path: "services[0].secrets[0].keys[0]", message: /key name/ },
@@ -65,13 +65,13 @@ const cases: Case[] = [
   { name: "database default TTL longer than max", break: (s) => (s.environments[0].databaseCredentials = { defaultTtl: "48h", maxTtl: "24h" }), path: "environments[0].databaseCredentials.defaultTtl", rule: "VEP-S13" },
   { name: "production not marked production", break: (s) => (s.environments[2].production = false), path: "environments[2].production", rule: "VEP-S14" },
   { name: "two services share a service account", break: (s) => (s.services[1].serviceAccount = "user-service"), path: "services[1].serviceAccount", rule: "VEP-S15" },
-  { name: "dedicated cluster named like the primary", break: (s) => (s.environments[0].cluster = { type: "vcluster", name: "shop-platform", apiServerUrl: "https://dev.example.com", caCertificate: CERT }), path: "environments[0].cluster.name", rule: "VEP-S16" },
+  { name: "dedicated cluster named like the primary", break: (s) => (s.environments[0].cluster = { type: "vcluster", name: "shop-platform", apiServerUrl: "https://shop-platform.vcluster-dev.svc", caCertificate: CERT }), path: "environments[0].cluster.name", rule: "VEP-S16" },
   { name: "Secrets Manager prefix too broad", break: (s) => (s.externalSecrets.secretsManager.secretNamePrefix = "a/"), path: "externalSecrets.secretsManager.secretNamePrefix", rule: "VEP-S17" },
   { name: "environment name extends another's with '-'", break: (s) => s.environments.push({ name: "dev-eu" }), path: "environments[3].name", rule: "VEP-S19" },
   {
     name: "aws-iam login in a dedicated cluster",
     break: (s) => {
-      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging.example.com", caCertificate: CERT };
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc", caCertificate: CERT };
       s.vault.externalAddress = "https://vault.shop.internal:8200";
       s.services[0].vaultLogin = "aws-iam";
     },
@@ -80,9 +80,50 @@ const cases: Case[] = [
   },
   {
     name: "dedicated cluster without an external Vault address",
-    break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging.example.com", caCertificate: CERT }),
+    break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc", caCertificate: CERT }),
     path: "vault.externalAddress",
     rule: "VEP-S21",
+  },
+  {
+    name: "a PostgreSQL endpoint a database uses does not say where it lives",
+    break: (s) => delete s.sharedServices[0].endpoints.staging.cidrs,
+    path: "sharedServices[0].endpoints.staging.cidrs",
+    rule: "VEP-S22",
+    message: /postgres\.staging\.shop\.internal:5432/,
+  },
+  { name: "aws-iam login outside us-east-1 without network.iamCidrs", break: (s) => (s.services[2].vaultLogin = "aws-iam"), path: "network.iamCidrs", rule: "VEP-S23" },
+  {
+    name: "a vcluster API server that is not its in-cluster Service",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging.example.com", caCertificate: CERT };
+      Object.assign(s.vault, { externalAddress: "https://vault.shop.internal:8200", externalClientCidrs: ["10.40.4.0/24"], externalAddressCidrs: ["10.40.4.0/24"] });
+    },
+    path: "environments[1].cluster.apiServerUrl",
+    rule: "VEP-S24",
+  },
+  { name: "an external address without the client CIDRs it admits", break: (s) => (s.vault.externalAddress = "https://vault.shop.internal:8200"), path: "vault.externalClientCidrs", rule: "VEP-S25" },
+  {
+    name: "a dedicated cluster without the CIDRs Vault's address resolves to",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc", caCertificate: CERT };
+      Object.assign(s.vault, { externalAddress: "https://vault.shop.internal:8200", externalClientCidrs: ["10.40.4.0/24"] });
+    },
+    path: "vault.externalAddressCidrs",
+    rule: "VEP-S26",
+  },
+  { name: "AppRole without an external Vault address", break: (s) => s.ciConsumers.push({ name: "jenkins", auth: { method: "approle", boundCidrs: ["10.60.0.0/24"] } }), path: "vault.externalAddress", rule: "VEP-S27" },
+  { name: "a remote socket audit device without CIDRs", break: (s) => (s.vault.audit = { socket: { address: "fluentd.logging.svc:24224" } }), path: "vault.audit.socket.cidrs", rule: "VEP-S28" },
+  {
+    name: "OIDC without the CIDRs the identity provider is reached at",
+    break: (s) => (s.vault.auth = { oidc: { discoveryUrl: "https://login.example.com", clientId: "vault", allowedRedirectUris: ["https://vault.example.com/cb"], adminGroups: ["admins"] } }),
+    path: "vault.auth.oidc.providerCidrs",
+    message: /required/,
+  },
+  {
+    name: "a dedicated EKS cluster without its API server CIDRs",
+    break: (s) => (s.environments[1].cluster = { type: "eks", name: "staging-eks", apiServerUrl: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", caCertificate: CERT }),
+    path: "environments[1].cluster.apiServerCidrs",
+    message: /required/,
   },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];

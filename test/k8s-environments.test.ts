@@ -132,12 +132,13 @@ describe("external secrets: an environment in its own vcluster", () => {
     expect(find(objects, "ExternalSecret", "user-service-auth", "staging").spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault" });
   });
 
-  it("its store's service account may review its own token (system:auth-delegator), and egress goes to Vault's address", () => {
+  it("its store's service account may review its own token (system:auth-delegator), and egress goes only to where Vault's address resolves", () => {
     const crb = find(objects, "ClusterRoleBinding", "staging-eso-vault-store-auth-delegator");
     expect(crb.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" });
     expect(crb.subjects).toEqual([{ kind: "ServiceAccount", name: "eso-vault-store", namespace: "staging" }]);
     const egress = find(objects, "NetworkPolicy", "allow-dns-and-vault-egress", "staging").spec.egress[1];
-    expect(egress).toEqual({ to: [{ ipBlock: { cidr: "10.40.0.0/16" } }], ports: [{ protocol: "TCP", port: 8200 }] });
+    // vault.externalAddressCidrs (the load balancer's subnets), not the whole VPC.
+    expect(egress).toEqual({ to: ["10.40.4.0/24", "10.40.5.0/24", "10.40.6.0/24"].map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 8200 }] });
   });
 
   it("a namespace whose service logs in with AWS IAM may reach STS and the Pod Identity agent; others may not", () => {

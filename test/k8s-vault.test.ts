@@ -388,7 +388,7 @@ describe("network policies", () => {
     ]);
   });
 
-  it("vault-server egress: DNS, the peers, 443 to the VPC (Kubernetes API, KMS, STS) only", () => {
+  it("vault-server egress: DNS, the peers, 443 to the VPC (Kubernetes API, KMS, STS), 5432 to exactly the database CIDRs", () => {
     expect(ref.files.vault["networkpolicy-vault-server.yaml"]!.spec.egress).toEqual([
       dns,
       {
@@ -399,6 +399,10 @@ describe("network policies", () => {
         ],
       },
       vpc443,
+      {
+        to: ["10.40.96.0/24", "10.40.97.0/24", "10.40.100.0/24", "10.40.101.0/24", "10.40.102.0/24"].map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [{ protocol: "TCP", port: 5432 }],
+      },
     ]);
   });
 

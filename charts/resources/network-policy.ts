@@ -1,5 +1,6 @@
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type NetworkPolicyPeer, type NetworkPolicyPort } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
+import type { EgressRule, NetworkPeer } from "../../model/kubernetes/types";
 
 /** Small builders for NetworkPolicies; every policy states both policy types explicitly. */
 
@@ -17,6 +18,14 @@ export const podsInNamespace = (namespace: string, labels: Record<string, string
 export const pods = (labels: Record<string, string>): NetworkPolicyPeer => ({ podSelector: { matchLabels: labels } });
 
 export const cidrs = (blocks: string[]): NetworkPolicyPeer[] => blocks.map((cidr) => ({ ipBlock: { cidr } }));
+
+/** A model peer as a NetworkPolicy peer (a pods peer names its namespace: both selectors in one peer, ANDed). */
+export const peer = (p: NetworkPeer): NetworkPolicyPeer => (p.kind === "cidr" ? { ipBlock: { cidr: p.cidr } } : podsInNamespace(p.namespace, p.labels));
+
+export const egressRule = (r: EgressRule): NetworkPolicyEgressRule => ({
+  to: r.peers.map(peer),
+  ports: r.ports.map((p) => ({ protocol: p.protocol, port: IntOrString.fromNumber(p.port) })),
+});
 
 /** Cluster DNS (CoreDNS in kube-system), UDP and TCP 53. */
 export const DNS_EGRESS: NetworkPolicyEgressRule = {

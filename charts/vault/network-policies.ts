@@ -2,7 +2,8 @@ import type { NetworkPolicyEgressRule, NetworkPolicyIngressRule } from "cdk8s-pl
 import type { Construct } from "constructs";
 import type { AwsModel } from "../../model/aws";
 import type { SnapshotJobModel, VaultServerModel } from "../../model/kubernetes/types";
-import { cidrs, DNS_EGRESS, inNamespaces, networkPolicy, pods, tcp } from "../resources/network-policy";
+import { POD_IDENTITY_AGENT } from "../../model/network";
+import { cidrs, DNS_EGRESS, egressRule, inNamespaces, networkPolicy, pods, tcp } from "../resources/network-policy";
 import { SNAPSHOT_POD_LABELS, VAULT_POD_LABELS, VAULT_PORTS } from "./pods";
 
 const API = VAULT_PORTS.api.port;
@@ -10,18 +11,19 @@ const CLUSTER = VAULT_PORTS.cluster.port;
 
 /** The EKS Pod Identity agent (node-local, link-local address) hands out the role's credentials. */
 export function workloadIdentityEgress(aws: Pick<AwsModel, "workloadIdentity">): NetworkPolicyEgressRule[] {
-  return aws.workloadIdentity === "pod-identity" ? [{ to: cidrs(["169.254.170.23/32", "fd00:ec2::23/128"]), ports: tcp(80) }] : [];
+  return aws.workloadIdentity === "pod-identity" ? [{ to: cidrs([...POD_IDENTITY_AGENT.cidrs]), ports: tcp(POD_IDENTITY_AGENT.port) }] : [];
 }
 
 /** 443 to the given CIDRs, once per distinct CIDR. */
 export const https = (blocks: string[]): NetworkPolicyEgressRule => ({ to: cidrs([...new Set(blocks)].sort()), ports: tcp(443) });
 
 /**
- * The Vault pods: clients on 8200 from the allowed namespaces (and outside CIDRs), the snapshot
- * job on 8200, raft and request forwarding between peers; out only to DNS, the peers, the
- * Kubernetes API (token reviews, service registration) and AWS APIs (KMS unseal, STS).
+ * The Vault pods: clients on 8200 from the allowed namespaces and the declared external CIDRs,
+ * the snapshot job on 8200, raft and request forwarding between peers; out only to DNS, the
+ * peers and what the model derived from Vault's own configuration (Kubernetes API, AWS APIs,
+ * databases, identity provider, dedicated API servers, ...).
  */
-export function vaultServerPolicy(scope: Construct, vault: VaultServerModel, aws: Pick<AwsModel, "workloadIdentity">): void {
+export function vaultServerPolicy(scope: Construct, vault: VaultServerModel): void {
   const peers = pods({ ...VAULT_POD_LABELS });
   const ingress: NetworkPolicyIngressRule[] = [
     { from: [inNamespaces(vault.clientNamespaces)], ports: tcp(API) },
@@ -34,7 +36,7 @@ export function vaultServerPolicy(scope: Construct, vault: VaultServerModel, aws
     name: "vault-server",
     podLabels: { ...VAULT_POD_LABELS },
     ingress,
-    egress: [DNS_EGRESS, { to: [peers], ports: tcp(API, CLUSTER) }, https([...vault.kubernetesApiCidrs, ...vault.awsApiCidrs]), ...workloadIdentityEgress(aws)],
+    egress: [DNS_EGRESS, { to: [peers], ports: tcp(API, CLUSTER) }, ...vault.egress.map(egressRule)],
   });
 }
 

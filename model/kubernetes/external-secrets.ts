@@ -15,7 +15,8 @@ import {
 } from "../names";
 import { SHARED_SERVICE_KEYS } from "../vault";
 import type { EnvironmentModel, ExternalSecretModel, SecretStoreModel, SecretsManagerStoreModel, ServiceAccountModel, VaultDynamicSecretModel, VaultProviderModel } from "./types";
-import { awsApiCidrs, workloadIdentityAnnotations } from "./vault-server";
+import { awsApiCidrs, portOf } from "../network";
+import { workloadIdentityAnnotations } from "./vault-server";
 
 /** Go's time.Duration String(): how the API server writes durations back (1h -> 1h0m0s), so GitOps sees no drift. */
 export function goDuration(seconds: number): string {
@@ -141,7 +142,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     }
   }
   const awsLogin = services.some((s) => s.vaultLogin === "aws-iam");
-  const vaultPort = spec.vault.externalAddress ? Number(new URL(spec.vault.externalAddress).port || 443) : 8200;
+
   return {
     name: env.name,
     namespace,
@@ -153,6 +154,10 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     externalSecrets,
     generators,
     ...(awsLogin ? { awsEgress: { cidrs: awsApiCidrs(spec), workloadIdentity: spec.workloadIdentity } } : {}),
-    vaultEgress: env.cluster.type === "primary" ? { kind: "in-cluster", vaultNamespace: spec.vault.namespace } : { kind: "external", cidrs: [spec.cluster.vpcCidr], port: vaultPort },
+    // A dedicated cluster reaches Vault only at the addresses vault.externalAddress resolves to (rules VEP-S21, VEP-S26).
+    vaultEgress:
+      env.cluster.type === "primary"
+        ? { kind: "in-cluster", vaultNamespace: spec.vault.namespace }
+        : { kind: "external", cidrs: [...(spec.vault.externalAddressCidrs ?? [])].sort(), port: portOf(spec.vault.externalAddress!) },
   };
 }

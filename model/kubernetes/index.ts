@@ -1,13 +1,15 @@
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
+import { type AddressBook, awsApiCidrs } from "../network";
+import type { VaultModel } from "../vault";
 import { derivedAwsNames, k8sNames, kmsAliasArn, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
 import { buildEnvironment, esoServiceAccounts, secretsManagerStore, storeFor } from "./external-secrets";
 import type { AlertRule, ClusterModel, KubernetesModel, MonitoringModel, SnapshotJobModel } from "./types";
-import { awsApiCidrs, buildVaultServer, vaultImage, workloadIdentityAnnotations } from "./vault-server";
+import { buildVaultServer, vaultImage, workloadIdentityAnnotations } from "./vault-server";
 
 export type { KubernetesModel } from "./types";
 
-export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel): KubernetesModel {
+export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel, vault: VaultModel, book: AddressBook): KubernetesModel {
   const environments = spec.environments.map((env) => buildEnvironment(spec, aws, env));
   const clusters = new Map<string, ClusterModel>([[spec.cluster.name, { name: spec.cluster.name, primary: true, environments: [] }]]);
   for (const env of environments) {
@@ -17,7 +19,7 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel): Kuberne
   const secretsManager = secretsManagerStore(spec);
   return {
     primaryCluster: spec.cluster.name,
-    vault: buildVaultServer(spec, aws),
+    vault: buildVaultServer(spec, aws, vault, book),
     snapshots: buildSnapshotJob(spec, aws),
     monitoring: buildMonitoring(spec),
     externalSecrets: {

@@ -32,10 +32,23 @@ export interface VaultServerModel {
   ui: boolean;
   /** Namespaces whose pods may call Vault on 8200 (ESO, monitoring, direct-login clients). */
   clientNamespaces: string[];
-  /** CIDRs allowed to reach 8200 from outside the cluster network (dedicated clusters through externalAddress). */
+  /** Sources admitted to 8200 from outside the cluster network: vault.externalClientCidrs and AppRole boundCidrs. */
   externalClientCidrs: string[];
-  awsApiCidrs: string[];
-  kubernetesApiCidrs: string[];
+  /** Everything Vault's own configuration connects to besides DNS and its peers, as NetworkPolicy egress rules. */
+  egress: EgressRule[];
+}
+
+/** A NetworkPolicy peer as the model decides it; charts render it as is. */
+export type NetworkPeer =
+  | { kind: "cidr"; cidr: string }
+  /** Pods of another namespace: namespace and pod selector ANDed in one peer. */
+  | { kind: "pods"; namespace: string; labels: Record<string, string> };
+
+export interface EgressRule {
+  peers: NetworkPeer[];
+  ports: { protocol: "TCP" | "UDP"; port: number }[];
+  /** Why the rule exists (what connects there); for reviews and tests, not rendered. */
+  purposes: string[];
 }
 
 export interface SnapshotJobModel {
@@ -145,7 +158,7 @@ export interface EnvironmentModel {
   generators: VaultDynamicSecretModel[];
   /** Services logging in with AWS IAM need STS (and, with Pod Identity, the node's agent) to get credentials. */
   awsEgress?: { cidrs: string[]; workloadIdentity: "irsa" | "pod-identity" };
-  /** How pods of the namespace reach Vault. */
+  /** How pods of the namespace reach Vault: its pods in-cluster, or the addresses vault.externalAddress resolves to. */
   vaultEgress: { kind: "in-cluster"; vaultNamespace: string } | { kind: "external"; cidrs: string[]; port: number };
 }
 

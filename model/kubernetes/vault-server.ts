@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
-import { derivedAwsNames, environmentNamespace, k8sNames, VAULT_AUDIT_DIR, VAULT_SERVICE_ACCOUNT } from "../names";
-import type { ServiceAccountModel, VaultServerModel } from "./types";
+import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8sNames, VAULT_AUDIT_DIR, VAULT_SERVICE_ACCOUNT } from "../names";
+import { type AddressBook, awsEndpointHost, hostOf, IN_CLUSTER_API_HOST, POD_IDENTITY_AGENT, portOf } from "../network";
+import type { VaultModel } from "../vault";
+import type { EgressRule, NetworkPeer, ServiceAccountModel, VaultServerModel } from "./types";
 
 /** Paths inside the Vault pods. */
 export const VAULT_PATHS = {
@@ -23,15 +25,6 @@ export function workloadIdentityAnnotations(aws: AwsModel, roleId: string): Reco
   const role = aws.roles.find((r) => r.id === roleId);
   if (!role) throw new Error(`no AWS role ${roleId} in the model`);
   return { "eks.amazonaws.com/role-arn": role.arn };
-}
-
-/** Where pods reach AWS APIs (KMS, STS, S3) and the Kubernetes API: the spec's CIDRs, else the VPC. */
-export function awsApiCidrs(spec: PlatformSpec): string[] {
-  return spec.network.awsApiCidrs ?? [spec.cluster.vpcCidr];
-}
-
-export function kubernetesApiCidrs(spec: PlatformSpec): string[] {
-  return spec.network.kubernetesApiCidrs ?? [spec.cluster.vpcCidr];
 }
 
 export function vaultImage(spec: PlatformSpec): string {
@@ -99,7 +92,67 @@ telemetry {
 `;
 }
 
-export function buildVaultServer(spec: PlatformSpec, aws: AwsModel): VaultServerModel {
+/** A host Vault's own configuration connects to, and why. */
+export interface VaultDestination {
+  purpose: string;
+  host: string;
+  port: number;
+}
+
+/** Every destination Vault connects to besides DNS and its raft peers, derived from what the Vault layer configures. */
+export function vaultDestinations(spec: PlatformSpec, vault: VaultModel): VaultDestination[] {
+  const sts = awsEndpointHost(spec, "sts");
+  const d: VaultDestination[] = [
+    { purpose: "Kubernetes API: token reviews, service registration", host: IN_CLUSTER_API_HOST, port: 443 },
+    { purpose: "KMS: auto-unseal", host: awsEndpointHost(spec, "kms"), port: 443 },
+  ];
+  if (spec.workloadIdentity === "irsa") d.push({ purpose: "STS: IRSA web identity credentials", host: sts, port: 443 });
+  if (vault.awsAuth) {
+    // The AWS auth client's sts_endpoint (caller identity, login verification) and IAM's global
+    // endpoint, which resolves bound role ARNs to unique ids (resolve_aws_unique_ids) when roles are written.
+    d.push({ purpose: "STS: AWS auth logins", host: sts, port: 443 }, { purpose: "IAM: AWS auth resolves bound roles", host: iamEndpointHost(spec.aws.partition), port: 443 });
+  }
+  for (const c of vault.database?.connections ?? []) d.push({ purpose: `PostgreSQL connection ${c.name}`, host: c.host, port: c.port });
+  if (vault.oidc) d.push({ purpose: "OIDC provider: discovery, keys, token endpoint", host: hostOf(vault.oidc.discoveryUrl), port: portOf(vault.oidc.discoveryUrl) });
+  for (const m of vault.kubernetesAuth) {
+    if (!m.inCluster) d.push({ purpose: `API server of ${m.cluster}: token reviews`, host: hostOf(m.host), port: portOf(m.host) });
+  }
+  const socket = vault.audit.socketAddress;
+  if (socket && !isLoopback(socket.replace(/:\d+$/, ""))) d.push({ purpose: "socket audit device", host: socket.replace(/:\d+$/, ""), port: Number(socket.replace(/^.*:/, "")) });
+  return d;
+}
+
+/** Numeric order for IPv4 CIDRs (10.40.96.0/24 before 10.40.100.0/24), then IPv6, then pods. */
+const peerKey = (p: NetworkPeer) =>
+  p.kind === "cidr" ? `0 ${p.cidr.includes(":") ? `~${p.cidr}` : p.cidr.replace(/\d+/g, (n) => n.padStart(3, "0"))}` : `1 ${p.namespace} ${JSON.stringify(p.labels)}`;
+
+/** Vault's egress rules: each destination placed where the address book says it lives, one rule per port. */
+export function vaultEgress(spec: PlatformSpec, vault: VaultModel, book: AddressBook): EgressRule[] {
+  const byPort = new Map<number, { peers: Map<string, NetworkPeer>; purposes: Set<string> }>();
+  const add = (port: number, peers: NetworkPeer[], purpose: string) => {
+    const rule = byPort.get(port) ?? { peers: new Map(), purposes: new Set() };
+    for (const p of peers) rule.peers.set(peerKey(p), p);
+    rule.purposes.add(purpose);
+    byPort.set(port, rule);
+  };
+  for (const dest of vaultDestinations(spec, vault)) {
+    const at = book.hosts[dest.host];
+    if (!at) throw new Error(`no declared location for ${dest.host} (${dest.purpose}); the spec rules should have required one`);
+    if (at.kind === "external") add(dest.port, at.cidrs.map((cidr) => ({ kind: "cidr", cidr })), dest.purpose);
+    // A Service's ClusterIP is DNATed before policy applies: the rule names the backing pods and their port.
+    else add(at.targetPort, [{ kind: "pods", namespace: at.namespace, labels: at.labels }], dest.purpose);
+  }
+  if (book.podIdentityAgent) add(POD_IDENTITY_AGENT.port, POD_IDENTITY_AGENT.cidrs.map((cidr) => ({ kind: "cidr", cidr })), "EKS Pod Identity agent: credentials");
+  return [...byPort.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([port, r]) => ({
+      peers: [...r.peers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p),
+      ports: [{ protocol: "TCP" as const, port }],
+      purposes: [...r.purposes].sort(),
+    }));
+}
+
+export function buildVaultServer(spec: PlatformSpec, aws: AwsModel, vault: VaultModel, book: AddressBook): VaultServerModel {
   const hcl = renderVaultHcl(spec);
   const tls = spec.vault.tls;
   const serviceAccount: ServiceAccountModel = {
@@ -116,7 +169,7 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel): VaultServer
     const direct = spec.services.some((s) => s.environments.includes(env.name) && s.vaultLogin !== "none");
     if (env.cluster.type === "primary" && direct) clientNamespaces.add(environmentNamespace(env));
   }
-  const hasDedicated = spec.environments.some((e) => e.cluster.type !== "primary");
+  const appRoleCidrs = (vault.appRole?.roles ?? []).flatMap((r) => r.boundCidrs);
   return {
     namespace: spec.vault.namespace,
     replicas: spec.vault.replicas,
@@ -136,8 +189,7 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel): VaultServer
     config: { hcl, checksum: createHash("sha256").update(hcl).digest("hex") },
     ui: spec.vault.ui,
     clientNamespaces: [...clientNamespaces].sort(),
-    externalClientCidrs: hasDedicated ? [spec.cluster.vpcCidr] : [],
-    awsApiCidrs: awsApiCidrs(spec),
-    kubernetesApiCidrs: kubernetesApiCidrs(spec),
+    externalClientCidrs: [...new Set([...(spec.vault.externalClientCidrs ?? []), ...appRoleCidrs])].sort(),
+    egress: vaultEgress(spec, vault, book),
   };
 }
