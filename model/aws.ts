@@ -24,6 +24,8 @@ export interface WorkloadRole {
   arn: string;
   description: string;
   serviceAccount: ServiceAccountRef;
+  /** How the service account obtains the role: an IRSA token, or an EKS Pod Identity association. */
+  identity: PlatformSpec["workloadIdentity"];
   trustPolicy: PolicyDocument;
   /** Identity policy; absent when everything the role may do is granted by a resource policy. */
   inlinePolicy?: PolicyDocument;
@@ -66,8 +68,8 @@ export interface AwsModel {
   roles: WorkloadRole[];
 }
 
-function trustPolicy(spec: PlatformSpec, sa: ServiceAccountRef): PolicyDocument {
-  if (spec.workloadIdentity === "pod-identity") {
+function trustPolicy(spec: PlatformSpec, sa: ServiceAccountRef, identity: WorkloadRole["identity"]): PolicyDocument {
+  if (identity === "pod-identity") {
     return policy({
       Sid: "EksPodIdentity",
       Effect: "Allow",
@@ -115,13 +117,21 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
   const names = derivedAwsNames(spec);
   const bucketArn = s3BucketArn(spec, names.snapshotBucket);
   const vaultNs = spec.vault.namespace;
-  const role = (id: string, name: string, description: string, serviceAccount: ServiceAccountRef, inlinePolicy?: PolicyDocument): WorkloadRole => ({
+  const role = (
+    id: string,
+    name: string,
+    description: string,
+    serviceAccount: ServiceAccountRef,
+    inlinePolicy?: PolicyDocument,
+    identity: WorkloadRole["identity"] = spec.workloadIdentity,
+  ): WorkloadRole => ({
     id,
     name,
     arn: roleArn(spec, name),
     description,
     serviceAccount,
-    trustPolicy: trustPolicy(spec, serviceAccount),
+    identity,
+    trustPolicy: trustPolicy(spec, serviceAccount, identity),
     ...(inlinePolicy ? { inlinePolicy } : {}),
   });
 
@@ -159,17 +169,15 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
   const roles = [vaultServer, snapshot];
   const sm = spec.externalSecrets.secretsManager;
   if (sm?.enabled) {
-    // With Pod Identity the association is per service account, and ESO's AWS provider then uses the controller's credentials.
-    const sa =
-      spec.workloadIdentity === "pod-identity"
-        ? { namespace: spec.externalSecrets.namespace, name: spec.externalSecrets.controllerServiceAccount }
-        : { namespace: spec.externalSecrets.namespace, name: ESO_SECRETS_MANAGER_SERVICE_ACCOUNT };
+    // Always IRSA, even in pod-identity mode: ESO has no per-store Pod Identity, and a role associated
+    // with the controller's service account would serve every store that names no auth, including
+    // any namespaced SecretStore. Only the store whose auth.jwt names this account gets its token.
     roles.push(
       role(
         "eso-secretsmanager",
         names.esoSecretsManagerRole,
         `External Secrets: read Secrets Manager secrets named ${sm.secretNamePrefix}*`,
-        sa,
+        { namespace: spec.externalSecrets.namespace, name: ESO_SECRETS_MANAGER_SERVICE_ACCOUNT },
         policy({
           Sid: "ReadPrefixedSecrets",
           Effect: "Allow",
@@ -177,6 +185,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
           // Secrets Manager appends a random 6-character suffix to every secret ARN, so the prefix needs a trailing "*".
           Resource: [`arn:${spec.aws.partition}:secretsmanager:${spec.aws.region}:${spec.aws.accountId}:secret:${sm.secretNamePrefix}*`],
         }),
+        "irsa",
       ),
     );
   }

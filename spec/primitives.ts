@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 
 /** Reusable field types of the platform spec, each with the message a user sees when it is wrong. */
@@ -55,10 +56,48 @@ export const quantity = z
   .string()
   .regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "a Kubernetes quantity such as 500m, 1Gi or 10Gi");
 
-/** A PEM certificate: public material only (never a private key). */
-export const pemCertificate = z
-  .string()
-  .regex(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/, "a PEM certificate (-----BEGIN CERTIFICATE----- ...)");
+/**
+ * PEM certificates (one, or a bundle such as Amazon RDS's): public material only. Every block is
+ * parsed as X.509, so a truncated or mangled certificate fails here, not at TLS handshake time.
+ */
+export const pemCertificate = z.string().superRefine((pem, ctx) => {
+  // `input: undefined` keeps the whole PEM out of the error line.
+  for (const message of pemCertificateProblems(pem, new Date())) ctx.addIssue({ code: "custom", message, input: undefined });
+});
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\s]*?)-----END \1-----/g;
+
+/** What is wrong with a PEM certificate field at `now`; empty when every block is a valid X.509 certificate. */
+export function pemCertificateProblems(pem: string, now: Date): string[] {
+  if (/PRIVATE KEY-----/.test(pem)) return ["contains a private key: put only the public certificate in the spec"];
+  const blocks = [...pem.matchAll(PEM_BLOCK)];
+  const outside = pem.replace(PEM_BLOCK, "").trim();
+  if (blocks.length === 0 || outside !== "") {
+    return ["a PEM certificate: one or more -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks and nothing else"];
+  }
+  const problems: string[] = [];
+  const certs: X509Certificate[] = [];
+  for (const [i, [, label, body]] of blocks.entries()) {
+    const which = blocks.length > 1 ? `certificate ${i + 1} of ${blocks.length}` : "the certificate";
+    if (label !== "CERTIFICATE") {
+      problems.push(`${which} is a ${label} block, not a CERTIFICATE`);
+      continue;
+    }
+    try {
+      const base64 = (body.replace(/\s+/g, "").match(/.{1,64}/g) ?? []).join("\n");
+      certs.push(new X509Certificate(`-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`));
+    } catch (e) {
+      problems.push(`${which} does not parse as X.509 (${e instanceof Error ? e.message : String(e)}): paste it again from its source`);
+    }
+  }
+  // A bundle may carry retired roots; only a field with no usable certificate at all is wrong.
+  const expiries = certs.map((c) => new Date(c.validTo));
+  if (problems.length === 0 && expiries.every((d) => d < now)) {
+    const last = new Date(Math.max(...expiries.map((d) => d.getTime()))).toISOString().slice(0, 10);
+    problems.push(certs.length === 1 ? `expired on ${last} (${certs[0].subject.replace(/\n/g, ", ")}): TLS peers reject it` : `every certificate of the bundle has expired (the last on ${last})`);
+  }
+  return problems;
+}
 
 export const hostname = z
   .string()

@@ -14,6 +14,21 @@ G9O0rkq7LeyGWgIgWYtZkniHRhzVAoEuf2IAweHT3bwC/PtpX1d1vhGV7lI=
 -----END CERTIFICATE-----
 `;
 
+/** Public certificate of the CA that signed the PostgreSQL servers' certificates (example; use yours, or Amazon RDS's regional bundle). */
+const DATABASE_CA = `-----BEGIN CERTIFICATE-----
+MIIByjCCAXGgAwIBAgIUTPJClZVs2WMsWKcQztIufNvZRLAwCgYIKoZIzj0EAwIw
+MzEWMBQGA1UECgwNU2hvcCBQbGF0Zm9ybTEZMBcGA1UEAwwQU2hvcCBEYXRhYmFz
+ZSBDQTAeFw0yNjExMjUwMDI5MThaFw00NjExMjUwMDI5MThaMDMxFjAUBgNVBAoM
+DVNob3AgUGxhdGZvcm0xGTAXBgNVBAMMEFNob3AgRGF0YWJhc2UgQ0EwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAAS19XY9AaLH+2XndX5Dhpwr6wR7vGFaKebZUB09
+O/wNecpDLIlQLtacg+kIk2/KRJfRwsmtZ589ofXNYXbanuDho2MwYTAdBgNVHQ4E
+FgQUHFBaAJ2bY/81wQ8OHHc/zWEyosowHwYDVR0jBBgwFoAUHFBaAJ2bY/81wQ8O
+HHc/zWEyosowDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI
+zj0EAwIDRwAwRAIgQkp21GGSSMeuG1NOZuKXmIEdgRLTRZEY2DhnJZ6DHTYCIBl/
+1MOsIJKTZuwGazAm0eQqxK3WEZOZUAYXb9IvTQII
+-----END CERTIFICATE-----
+`;
+
 /**
  * The bundled reference platform: the e-commerce estate of the design.
  * Three environments as namespaces of one EKS cluster, three services, shared
@@ -56,6 +71,7 @@ export const referenceSpec: PlatformSpecInput = {
       name: "postgres",
       kind: "postgres",
       // Where each endpoint's addresses are (the RDS subnets): Vault's egress opens exactly these on 5432.
+      caCertificate: DATABASE_CA,
       endpoints: {
         dev: { host: "postgres.dev.shop.internal", port: 5432, cidrs: ["10.40.96.0/24"] },
         staging: { host: "postgres.staging.shop.internal", port: 5432, cidrs: ["10.40.97.0/24"] },

@@ -405,6 +405,49 @@ export const specRules: SpecRule[] = [
       if (!isLoopback(host)) report(["vault", "audit", "socket", "cidrs"], `required: Vault connects to ${socket.address}; give the CIDRs it lives in`);
     },
   },
+  {
+    id: "VEP-S35",
+    summary: "a database whose sslMode verifies the server (verify-full, verify-ca) has a CA to verify with: its server's caCertificate, or trustSystemRoots: true",
+    check(s, report) {
+      const servers = new Map(list(s.sharedServices).map((x, i) => [x?.name, { server: x, index: i }]));
+      list(s.databases).forEach((db, i) => {
+        const found = servers.get(db?.server);
+        if (!found || found.server.kind !== "postgres" || (db.sslMode !== "verify-full" && db.sslMode !== "verify-ca")) return;
+        if (found.server.caCertificate === undefined && found.server.trustSystemRoots !== true) {
+          report(
+            ["databases", i, "sslMode"],
+            `${db.sslMode} needs the CA of server "${db.server}": set sharedServices[${found.index}].caCertificate (PEM; for Amazon RDS the region's bundle), or sharedServices[${found.index}].trustSystemRoots: true if its certificate chains to a public root`,
+          );
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S36",
+    summary: "caCertificate and trustSystemRoots belong to postgres servers (Vault connects to no other) and exclude each other",
+    check(s, report) {
+      list(s.sharedServices).forEach((x, i) => {
+        if (x?.kind !== undefined && x.kind !== "postgres") {
+          if (x.caCertificate !== undefined) report(["sharedServices", i, "caCertificate"], `${String(x.kind)} servers are never reached by Vault: only postgres servers take a caCertificate`);
+          if (x.trustSystemRoots === true) report(["sharedServices", i, "trustSystemRoots"], `${String(x.kind)} servers are never reached by Vault: only postgres servers take trustSystemRoots`);
+        } else if (x?.caCertificate !== undefined && x.trustSystemRoots === true) {
+          report(["sharedServices", i, "trustSystemRoots"], "a caCertificate replaces the system roots: set one of caCertificate and trustSystemRoots");
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S37",
+    summary: "an OIDC redirect URI of the Vault UI (path /ui/...) needs vault.ui: true",
+    check(s, report) {
+      if (s.vault?.ui === true) return;
+      list(s.vault?.auth?.oidc?.allowedRedirectUris).forEach((uri, i) => {
+        if (typeof uri === "string" && /^https:\/\/[^/]+\/ui\//.test(uri)) {
+          report(["vault", "auth", "oidc", "allowedRedirectUris", i], "the Vault UI is off (vault.ui: false), so nothing serves this callback: set vault.ui: true, or drop the URI");
+        }
+      });
+    },
+  },
 ];
 
 /** Environment × database pairs Vault opens a connection for (a service of the environment uses the database). */

@@ -191,6 +191,16 @@ const vaultSchema = z.strictObject({
             .min(1),
           adminGroups: z.array(z.string().min(1)).min(1),
           developerGroups: z.array(z.string().min(1)).default([]),
+          /**
+           * Scopes Vault requests besides `openid` (always added). `email` and `profile` make the
+           * default user claim arrive from Entra ID, Okta and Google; add `groups` where the provider
+           * gates the groups claim behind a scope (Dex, Okta's org server, a Keycloak "groups" client
+           * scope). Entra ID rejects a `groups` scope (AADSTS650053) and sends groups as an optional claim.
+           * @default ["email", "profile"]
+           */
+          scopes: z
+            .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, "an OAuth scope such as email or groups").refine((s) => s !== "openid", "Vault always requests openid: list only the scopes besides it"))
+            .default(["email", "profile"]),
         })
         .optional(),
     })
@@ -245,6 +255,14 @@ const environmentSchema = z.strictObject({
 const sharedServiceSchema = z.strictObject({
   name: dnsLabel,
   kind: z.enum(["postgres", "kafka", "redis"]),
+  /**
+   * postgres: the CA (PEM; a bundle such as Amazon RDS's regional one is fine) that signed the
+   * servers' certificates. Vault verifies them with it (tls_ca): the Vault image's roots do not
+   * include private CAs or Amazon RDS's.
+   */
+  caCertificate: pemCertificate.optional(),
+  /** postgres: named opt-in to verify the servers against the Vault image's system roots instead of a caCertificate (publicly trusted certificates only). @default false */
+  trustSystemRoots: z.boolean().default(false),
   /** Endpoint per environment name. */
   endpoints: z.record(
     dnsLabel,
@@ -262,7 +280,7 @@ const databaseSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "a PostgreSQL identifier: lowercase, digits, '_', at most 31 characters"),
   /** The shared service (kind postgres) that hosts this database. */
   server: dnsLabel,
-  /** @default "verify-full" */
+  /** verify-full and verify-ca need the server's caCertificate (or trustSystemRoots); require checks no certificate. @default "verify-full" */
   sslMode: z.enum(["verify-full", "verify-ca", "require"]).default("verify-full"),
   /** @default 4 */
   maxOpenConnections: z.number().int().min(1).max(100).default(4),

@@ -27,8 +27,7 @@ export class AwsStack extends PlatformStack {
       defaultTags: [{ tags: m.defaultTags }],
     });
 
-    const podIdentityCluster = m.workloadIdentity === "pod-identity" ? m.clusterName : undefined;
-    const roles = new Map(m.roles.map((r) => [r.id, new WorkloadRoleConstruct(this, r.id, { role: r, podIdentityCluster })]));
+    const roles = new Map(m.roles.map((r) => [r.id, new WorkloadRoleConstruct(this, r.id, { role: r, clusterName: m.clusterName })]));
     const rolesFor = (ids: string[]) => ids.map((id) => roles.get(id)!.role);
 
     const unseal = new EncryptionKey(this, "vault_unseal", { key: m.unsealKey, dependsOn: rolesFor(m.unsealKey.principalRoleIds) });

@@ -17,6 +17,15 @@ import { Transit } from "./vault/transit";
 
 export const VAULT_STACK = "vault";
 
+/**
+ * hashicorp/vault provider version the stack requires. The cdktf bindings (@cdktf/provider-vault
+ * 15.6.1) were generated for 5.6.0, whose vault_database_secret_backend_connection drops every
+ * `data` key but `password`, so a password policy never reached Vault. 5.8.0 added the top-level
+ * `password_policy` argument (and reads it back, so drift shows). Every other argument the stack
+ * renders is unchanged between 5.6.0 and 5.8.0; check again before raising this.
+ */
+export const VAULT_PROVIDER_VERSION = "5.8.0";
+
 export interface VaultStackProps {
   model: VaultModel;
   backendModel: BackendModel;
@@ -33,6 +42,7 @@ export class VaultStack extends PlatformStack {
     const m = props.model;
     configureBackend(this, props.backendModel, { ...props.backend, stackName: VAULT_STACK });
     new VaultProvider(this, "vault", {});
+    this.addOverride("terraform.required_providers.vault.version", VAULT_PROVIDER_VERSION);
 
     new AuditDevices(this, "audit", m.audit);
     new Autopilot(this, "autopilot", m.autopilot);

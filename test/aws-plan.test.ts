@@ -226,19 +226,29 @@ describe("aws stack (EKS Pod Identity, AWS IAM service login: examples/vcluster-
   it("creates one association per role, for the same service account the trust names", () => {
     const assoc = [...byAddress.values()].filter((r) => r.type === "aws_eks_pod_identity_association");
     const pairs = assoc.map((a) => `${a.change.after.cluster_name}/${a.change.after.namespace}/${a.change.after.service_account}`).sort();
-    expect(pairs).toEqual([
-      "shop-platform/dev/analytics-service",
-      "shop-platform/external-secrets/external-secrets",
-      "shop-platform/production/analytics-service",
-      "shop-platform/vault/vault",
-      "shop-platform/vault/vault-snapshot",
-    ]);
+    expect(pairs).toEqual(["shop-platform/dev/analytics-service", "shop-platform/production/analytics-service", "shop-platform/vault/vault", "shop-platform/vault/vault-snapshot"]);
     for (const a of assoc) {
       const roleAddress = a.address.replace(/_pod_identity$/, "_role").replace("aws_eks_pod_identity_association", "aws_iam_role");
       const cond = doc(after(byAddress, roleAddress).assume_role_policy).Statement[0].Condition!.StringEquals;
       expect(cond["aws:RequestTag/kubernetes-namespace"]).toBe(a.change.after.namespace);
       expect(cond["aws:RequestTag/kubernetes-service-account"]).toBe(a.change.after.service_account);
     }
+  });
+
+  it("(issue 7.8) the Secrets Manager role stays IRSA, trusted by exactly ESO's eso-secretsmanager account, and no association hands it to ESO's controller", () => {
+    const trust = doc(after(byAddress, "aws_iam_role.eso_secretsmanager_role").assume_role_policy).Statement;
+    expect(trust).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}` },
+        Action: ["sts:AssumeRoleWithWebIdentity"],
+        Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:external-secrets:eso-secretsmanager", [`${ISSUER}:aud`]: "sts.amazonaws.com" } },
+      },
+    ]);
+    expect(byAddress.has("aws_eks_pod_identity_association.eso_secretsmanager_pod_identity")).toBe(false);
+    const assoc = [...byAddress.values()].filter((r) => r.type === "aws_eks_pod_identity_association");
+    expect(assoc.filter((a) => a.change.after.namespace === "external-secrets")).toEqual([]);
   });
 
   it("service login roles carry no AWS permissions; Vault may only resolve exactly those roles (iam:GetRole)", () => {

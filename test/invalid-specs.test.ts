@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { specRules } from "../spec/rules";
 import type { PlatformSpecInput } from "../spec/schema";
 import { validateSpec } from "../spec/validate";
+import { EXPIRED_CERTIFICATE, TRUNCATED_CERTIFICATE } from "./helpers/certificates";
 import { referenceCopy } from "./helpers/synth";
 
 /**
@@ -19,7 +20,8 @@ interface Case {
   message?: RegExp;
 }
 
-const CERT = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2VydmVyLWNhQDE3MDAwMDAwMDAw\n-----END CERTIFICATE-----\n";
+const CERT = String(referenceCopy().vault.tls.caCertificate);
+const OIDC = { discoveryUrl: "https://login.example.com/realms/shop", providerCidrs: ["10.40.8.0/24"], clientId: "vault", allowedRedirectUris: ["http://localhost:8250/oidc/callback"], adminGroups: ["platform-admins"] };
 
 const cases: Case[] = [
   // Field-level rules (schema.ts)
@@ -38,7 +40,11 @@ const cases: Case[] = [
   { name: "unknown fields are rejected", break: (s) => (s.vault.replica = 3), path: "vault.replica", message: /unknown field/ },
   { name: "at least one environment", break: (s) => (s.environments = []), path: "environments", message: /at least one environment/ },
   { name: "dedicated cluster needs a CA certificate", break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging", apiServerUrl: "https://staging.vcluster-staging.svc" }), path: "environments[1].cluster.caCertificate", message: /required/ },
-  { name: "the Vault CA is a PEM certificate", break: (s) => (s.vault.tls.caCertificate = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n"), path: "vault.tls.caCertificate", message: /PEM certificate/ },
+  { name: "the Vault CA is a certificate, never a private key", break: (s) => (s.vault.tls.caCertificate = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n"), path: "vault.tls.caCertificate", message: /private key/ },
+  { name: "a certificate is parsed as X.509, not matched by shape", break: (s) => (s.vault.tls.caCertificate = TRUNCATED_CERTIFICATE), path: "vault.tls.caCertificate", message: /does not parse as X\.509/ },
+  { name: "an expired CA is rejected", break: (s) => (s.sharedServices[0].caCertificate = EXPIRED_CERTIFICATE), path: "sharedServices[0].caCertificate", message: /expired on 2021-01-01/ },
+  { name: "a certificate field holds only PEM blocks", break: (s) => (s.vault.tls.caCertificate = `see below\n${CERT}`), path: "vault.tls.caCertificate", message: /nothing else/ },
+  { name: "OIDC scopes leave out openid (Vault adds it)", break: (s) => (s.vault.auth = { oidc: { ...OIDC, scopes: ["openid", "email"] } }), path: "vault.auth.oidc.scopes[0]", message: /always requests openid/ },
   { name: "durations are Go-style", break: (s) => (s.vault.auth = { kubernetes: { tokenTtl: "one hour" } }), path: "vault.auth.kubernetes.tokenTtl", message: /duration/ },
   { name: "secret keys are names, never values", break: (s) => (s.services[0].secrets[0].keys = ["sk_live 1234"]), path: "services[0].secrets[0].keys[0]", message: /key name/ },
   { name: "state bucket name is an S3 bucket name", break: (s) => (s.terraformState = { backend: "s3", bucket: "Bad_Bucket" }), path: "terraformState.bucket", message: /S3 bucket/ },
@@ -125,6 +131,11 @@ const cases: Case[] = [
     path: "environments[1].cluster.apiServerCidrs",
     message: /required/,
   },
+  { name: "verify-full without the server's CA", break: (s) => delete s.sharedServices[0].caCertificate, path: "databases[0].sslMode", rule: "VEP-S35", message: /sharedServices\[0\]\.caCertificate/ },
+  { name: "verify-ca without the server's CA", break: (s) => { delete s.sharedServices[0].caCertificate; s.databases[1].sslMode = "verify-ca"; }, path: "databases[1].sslMode", rule: "VEP-S35" },
+  { name: "a CA on a server Vault never reaches", break: (s) => (s.sharedServices[2].caCertificate = CERT), path: "sharedServices[2].caCertificate", rule: "VEP-S36" },
+  { name: "a CA and the system roots at once", break: (s) => (s.sharedServices[0].trustSystemRoots = true), path: "sharedServices[0].trustSystemRoots", rule: "VEP-S36" },
+  { name: "a UI redirect URI with the UI off", break: (s) => (s.vault.auth = { oidc: { ...OIDC, allowedRedirectUris: ["https://vault.shop.example.com/ui/vault/auth/oidc/oidc/callback"] } }), path: "vault.auth.oidc.allowedRedirectUris[0]", rule: "VEP-S37" },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

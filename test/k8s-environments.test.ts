@@ -132,6 +132,15 @@ describe("external secrets: an environment in its own vcluster", () => {
     expect(find(objects, "ExternalSecret", "user-service-auth", "staging").spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault" });
   });
 
+  it("(issue 7.8) with Pod Identity, the Secrets Manager store still names its own IRSA service account, so no store without auth inherits the role", () => {
+    const store = find(objects, "ClusterSecretStore", "aws-secrets-manager").spec;
+    expect(store.conditions).toEqual([{ namespaces: ["dev", "production"] }]);
+    expect(store.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: "eso-secretsmanager", namespace: "external-secrets" } } });
+    const sa = find(objects, "ServiceAccount", "eso-secretsmanager", "external-secrets");
+    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe("arn:aws:iam::111122223333:role/shop-eso-secretsmanager");
+    expect(sa.automountServiceAccountToken).toBe(false);
+  });
+
   it("its store's service account may review its own token (system:auth-delegator), and egress goes only to where Vault's address resolves", () => {
     const crb = find(objects, "ClusterRoleBinding", "staging-eso-vault-store-auth-delegator");
     expect(crb.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" });

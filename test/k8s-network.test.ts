@@ -13,7 +13,7 @@ import { referenceCopy, ROOT } from "./helpers/synth";
  * Everything is read from the rendered manifests; expected values are written out.
  */
 
-const CERT = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2VydmVyLWNhQDE3MDAwMDAwMDAw\n-----END CERTIFICATE-----\n";
+const CERT = String(referenceCopy().vault.tls.caCertificate);
 const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
 const ip = (...cidrs: string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
 const tcp = (port: number) => [{ protocol: "TCP", port }];
@@ -31,7 +31,7 @@ describe("item 1: Vault reaches every database it has a connection for, at exact
 
   it("a database on another port and subnet gets its own rule; kafka/redis endpoints open nothing (Vault never connects there)", () => {
     const spec = referenceCopy();
-    spec.sharedServices!.push({ name: "orders-pg", kind: "postgres", endpoints: { dev: { host: "orders.dev.shop.internal", port: 6432, cidrs: ["10.41.7.0/24"] } } });
+    spec.sharedServices!.push({ name: "orders-pg", kind: "postgres", trustSystemRoots: true, endpoints: { dev: { host: "orders.dev.shop.internal", port: 6432, cidrs: ["10.41.7.0/24"] } } });
     spec.databases!.push({ name: "orders", server: "orders-pg" });
     spec.services![0].databases!.push({ name: "orders" });
     spec.services![0].environments = ["dev"];

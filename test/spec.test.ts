@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,8 @@ import { loadSpec, REFERENCE_SOURCE } from "../spec/load";
 import { referenceSpec } from "../spec/reference";
 import { specRules } from "../spec/rules";
 import { SpecError, validateSpec } from "../spec/validate";
-import { ROOT } from "./helpers/synth";
+import { EXPIRED_CERTIFICATE } from "./helpers/certificates";
+import { referenceCopy, ROOT } from "./helpers/synth";
 
 describe("the reference spec", () => {
   it("is valid and gets the documented defaults", () => {
@@ -85,6 +87,41 @@ describe("spec files", () => {
   it("S3 state comes from the environment when VAULT_EKS_STATE_BUCKET is set", async () => {
     const loaded = await loadSpec(undefined, { VAULT_EKS_STATE_BUCKET: "shop-tf-state", VAULT_EKS_STATE_KEY_PREFIX: "platform/shop" });
     expect(loaded.spec.terraformState).toEqual({ backend: "s3", bucket: "shop-tf-state", keyPrefix: "platform/shop" });
+  });
+});
+
+describe("certificates", () => {
+  const pemBlocks = (text: string) => [...text.replace(/\\n/g, "\n").matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => m[0].replace(/^\s+/gm, ""));
+
+  it("every certificate in the reference spec and the examples parses as X.509 and is valid today", () => {
+    for (const file of ["spec/reference.ts", "examples/shop.yaml", "examples/vcluster-oidc.yaml", "examples/minimal.json"]) {
+      const blocks = pemBlocks(readFileSync(join(ROOT, file), "utf8"));
+      expect(blocks.length, file).toBeGreaterThan(0);
+      for (const pem of blocks) {
+        const cert = new X509Certificate(pem);
+        expect(new Date(cert.validTo).getTime(), `${file}: ${cert.subject}`).toBeGreaterThan(Date.now());
+      }
+    }
+  });
+
+  it("a CA bundle is accepted when every block parses; a retired root inside it is tolerated", () => {
+    const [databaseCa] = pemBlocks(readFileSync(join(ROOT, "examples/shop.yaml"), "utf8")).slice(1);
+    // The vcluster example CA's base64 is a multiple of 64 characters long: re-wrapping must not add a blank line.
+    const vclusterCa = pemBlocks(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")).find((p) => p.includes("MIIBrDCCAVGg"))!;
+    const spec = referenceCopy();
+    spec.sharedServices![0].caCertificate = `${databaseCa}\n${vclusterCa}\n${EXPIRED_CERTIFICATE}`;
+    const result = validateSpec(spec);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  it("sslMode require and trustSystemRoots need no CA", () => {
+    const spec = referenceCopy();
+    delete spec.sharedServices![0].caCertificate;
+    spec.sharedServices![0].trustSystemRoots = true;
+    expect(validateSpec(spec).ok).toBe(true);
+    spec.sharedServices![0].trustSystemRoots = false;
+    spec.databases = spec.databases!.map((d) => ({ ...d, sslMode: "require" as const }));
+    expect(validateSpec(spec).ok).toBe(true);
   });
 });
 

@@ -20,7 +20,8 @@ describe("vault stack: reference spec", () => {
 
   it("uses the pinned provider and takes address and token only from the environment", () => {
     const json = JSON.parse(readFileSync(join(dir, "stacks/vault/cdk.tf.json"), "utf8"));
-    expect(json.terraform.required_providers.vault).toEqual({ source: "hashicorp/vault", version: "5.6.0" });
+    // 5.8.0, not the bindings' 5.6.0: the first release with the connection's top-level password_policy.
+    expect(json.terraform.required_providers.vault).toEqual({ source: "hashicorp/vault", version: "5.8.0" });
     expect(json.provider.vault).toEqual([{}]);
   });
 
@@ -89,6 +90,29 @@ describe("vault stack: reference spec", () => {
     expect(vault.variable?.database_admin_passwords).toMatchObject({ sensitive: true, ephemeral: true, type: "map(string)" });
     const rotations = Object.keys(byArg(vault, "vault_generic_endpoint", "path")).filter((p) => p.startsWith("database/rotate-root/"));
     expect(rotations.sort()).toEqual(Object.keys(conns).sort().map((c) => `database/rotate-root/${c}`));
+  });
+
+  it("(issue 7.5) every connection names the password policy in the top-level password_policy argument, nothing in data", () => {
+    const conns = byArg(vault, "vault_database_secret_backend_connection", "name");
+    const policy = byArg(vault, "vault_password_policy", "name")["database-password"];
+    expect(String(policy.policy)).toMatch(/^length = 32\n/);
+    for (const [name, c] of Object.entries(conns)) {
+      // hashicorp/vault 5.8.0 vault/resource_database_secret_backend_connection.go: s[consts.FieldPasswordPolicy] (top level).
+      expect(c.password_policy, name).toBe("${vault_password_policy.database_password_policy.name}");
+      // 5.6.0 copied only `password` out of `data`; nothing may rely on it.
+      expect(c, name).not.toHaveProperty("data");
+      expect(c.postgresql, name).not.toHaveProperty("password_policy");
+    }
+  });
+
+  it("(issue 7.6) every connection verifies its server against the spec's database CA (tls_ca)", () => {
+    const ca = String(referenceCopy().sharedServices![0].caCertificate);
+    expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----\nMIIByjCCAXGg/);
+    const conns = byArg(vault, "vault_database_secret_backend_connection", "name");
+    for (const [name, c] of Object.entries(conns)) {
+      expect((c.postgresql as Record<string, unknown>).tls_ca, name).toBe(ca);
+      expect((c.postgresql as Record<string, unknown>).connection_url, name).toMatch(/\?sslmode=verify-full$/);
+    }
   });
 
   it("database roles: one per environment, service and database, integer TTLs (1 h / 24 h, production 1 h / 8 h)", () => {
@@ -191,6 +215,45 @@ describe("vault stack: vcluster environment and every optional auth method (exam
     const roles = byArg(vault, "vault_jwt_auth_backend_role", "role_name");
     expect(roles.admin).toMatchObject({ role_type: "oidc", bound_claims: { groups: "platform-admins" }, token_policies: ["admin"] });
     expect(roles.developer).toMatchObject({ bound_claims: { groups: "developers" }, token_policies: ["developer"] });
+  });
+
+  it("(issue 7.11) OIDC roles request the scopes that carry the email and groups claims (Vault adds openid)", () => {
+    const roles = byArg(vault, "vault_jwt_auth_backend_role", "role_name");
+    expect(roles.admin.oidc_scopes).toEqual(["email", "profile", "groups"]);
+    expect(roles.developer.oidc_scopes).toEqual(["email", "profile", "groups"]);
+    const spec = referenceCopy();
+    spec.vault.auth = { oidc: { discoveryUrl: "https://login.microsoftonline.com/0b3f0c9e-0000-4000-8000-000000000000/v2.0", providerCidrs: ["20.190.128.0/18"], clientId: "vault", allowedRedirectUris: ["http://localhost:8250/oidc/callback"], adminGroups: ["4f0c7a51-0000-4000-8000-000000000000"] } };
+    const defaults = byArg(synthStacks(spec).vault, "vault_jwt_auth_backend_role", "role_name");
+    // The default requests no "groups" scope: Entra ID rejects it (AADSTS650053).
+    expect(defaults.admin.oidc_scopes).toEqual(["email", "profile"]);
+  });
+});
+
+describe("vault stack: database TLS without a CA of its own", () => {
+  const connections = (mutate: (s: PlatformSpecInput) => void) => {
+    const spec = referenceCopy();
+    mutate(spec);
+    return Object.values(byArg(synthStacks(spec).vault, "vault_database_secret_backend_connection", "name")).map((c) => c.postgresql as Record<string, unknown>);
+  };
+
+  it("trustSystemRoots: verify-full against the image's roots, no tls_ca", () => {
+    const conns = connections((s) => {
+      delete s.sharedServices![0].caCertificate;
+      s.sharedServices![0].trustSystemRoots = true;
+    });
+    expect(conns).toHaveLength(6);
+    for (const c of conns) {
+      expect(c).not.toHaveProperty("tls_ca");
+      expect(c.connection_url).toMatch(/\?sslmode=verify-full$/);
+    }
+  });
+
+  it("sslMode require: no tls_ca, since pgx checks no certificate in that mode", () => {
+    const conns = connections((s) => (s.databases = s.databases!.map((d) => ({ ...d, sslMode: "require" as const }))));
+    for (const c of conns) {
+      expect(c).not.toHaveProperty("tls_ca");
+      expect(c.connection_url).toMatch(/\?sslmode=require$/);
+    }
   });
 });
 

@@ -44,13 +44,13 @@ export function vaultStore(scope: Construct, store: SecretStoreModel): void {
 
 /** The design's AWS Secrets Manager store: read-only through the prefix-scoped IAM role. */
 export function secretsManagerStore(scope: Construct, store: SecretsManagerStoreModel): void {
-  const auth = store.serviceAccount ? { auth: { jwt: { serviceAccountRef: { name: store.serviceAccount.name, namespace: store.serviceAccount.namespace } } } } : {};
+  const auth = { jwt: { serviceAccountRef: { name: store.serviceAccount.name, namespace: store.serviceAccount.namespace } } };
   new ClusterSecretStore(scope, `clustersecretstore-${store.name}`, {
     metadata: { name: store.name },
     spec: {
       conditions: [{ namespaces: store.allowedNamespaces }],
       provider: {
-        aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: store.region, sessionTagsPolicy: ClusterSecretStoreSpecProviderAwsSessionTagsPolicy.NONE, ...auth },
+        aws: { service: ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: store.region, sessionTagsPolicy: ClusterSecretStoreSpecProviderAwsSessionTagsPolicy.NONE, auth },
       },
     },
   });

@@ -55,12 +55,13 @@ export function secretsManagerStore(spec: PlatformSpec): SecretsManagerStoreMode
     name: k8sNames.secretsManagerStore,
     region: spec.aws.region,
     allowedNamespaces: primaryNamespaces,
-    ...(spec.workloadIdentity === "irsa" ? { serviceAccount: { name: ESO_SECRETS_MANAGER_SERVICE_ACCOUNT, namespace: spec.externalSecrets.namespace } } : {}),
+    serviceAccount: { name: ESO_SECRETS_MANAGER_SERVICE_ACCOUNT, namespace: spec.externalSecrets.namespace },
   };
 }
 
+/** The Secrets Manager store's own identity (IRSA in every mode: see the eso-secretsmanager role). */
 export function esoServiceAccounts(spec: PlatformSpec, aws: AwsModel): ServiceAccountModel[] {
-  if (!spec.externalSecrets.secretsManager?.enabled || spec.workloadIdentity !== "irsa") return [];
+  if (!spec.externalSecrets.secretsManager?.enabled) return [];
   return [
     {
       namespace: spec.externalSecrets.namespace,

@@ -110,8 +110,8 @@ export interface SecretsManagerStoreModel {
   name: string;
   region: string;
   allowedNamespaces: string[];
-  /** IRSA: the service account ESO assumes the role with; Pod Identity: absent (controller credentials). */
-  serviceAccount?: { name: string; namespace: string };
+  /** The service account whose token ESO exchanges for the role (auth.jwt); no other store can name it. */
+  serviceAccount: { name: string; namespace: string };
 }
 
 export interface ExternalSecretData {

@@ -21,10 +21,9 @@ export const VAULT_PRIORITY_CLASS = "vault-critical";
 
 /** IRSA annotation for a role (nothing with Pod Identity: the association lives in AWS). */
 export function workloadIdentityAnnotations(aws: AwsModel, roleId: string): Record<string, string> {
-  if (aws.workloadIdentity !== "irsa") return {};
   const role = aws.roles.find((r) => r.id === roleId);
   if (!role) throw new Error(`no AWS role ${roleId} in the model`);
-  return { "eks.amazonaws.com/role-arn": role.arn };
+  return role.identity === "irsa" ? { "eks.amazonaws.com/role-arn": role.arn } : {};
 }
 
 export function vaultImage(spec: PlatformSpec): string {

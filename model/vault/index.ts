@@ -133,6 +133,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
             groupsClaim: oidc.groupsClaim,
             userClaim: oidc.userClaim,
             allowedRedirectUris: oidc.allowedRedirectUris,
+            scopes: oidc.scopes,
             // People get short tokens: an hour, renewable to a working day.
             roles: [
               { name: vaultNames.admin, consumer: { kind: "people" as const, group: "admin" as const }, groups: oidc.adminGroups, policies: [vaultNames.admin], ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 },
@@ -202,7 +203,8 @@ function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentS
       const env = envByName.get(envName)!;
       for (const use of svc.databases) {
         const db = spec.databases.find((d) => d.name === use.name)!;
-        const endpoint = spec.sharedServices.find((s) => s.name === db.server)!.endpoints[envName];
+        const server = spec.sharedServices.find((s) => s.name === db.server)!;
+        const endpoint = server.endpoints[envName];
         const connName = vaultNames.databaseConnection(envName, db.name);
         let conn = connections.get(connName);
         if (!conn) {
@@ -214,6 +216,8 @@ function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentS
             port: endpoint.port,
             adminUsername: db.adminUsername,
             sslMode: db.sslMode,
+            // pgx ignores the CA in require mode, so it is sent only where it verifies something.
+            ...(server.caCertificate && db.sslMode !== "require" ? { tlsCa: server.caCertificate } : {}),
             maxOpenConnections: db.maxOpenConnections,
             allowedRoles: [],
             preparationStatements: preparationStatements(db.name, db.adminUsername),

@@ -63,6 +63,8 @@ export interface OidcAuth {
   groupsClaim: string;
   userClaim: string;
   allowedRedirectUris: string[];
+  /** Requested besides openid, which Vault always adds. */
+  scopes: string[];
   roles: OidcRole[];
 }
 
@@ -74,6 +76,8 @@ export interface DatabaseConnection {
   port: number;
   adminUsername: string;
   sslMode: string;
+  /** PEM the server's certificate chains to (tls_ca); absent when the spec trusts the system roots or uses sslmode require. */
+  tlsCa?: string;
   maxOpenConnections: number;
   allowedRoles: string[];
   /** Run once by a DBA before the connection is configured. */

@@ -6,8 +6,8 @@ import type { WorkloadRole } from "../../model/aws";
 
 export interface WorkloadRoleProps {
   role: WorkloadRole;
-  /** Create the EKS Pod Identity association for this cluster (pod-identity mode). @default undefined (IRSA) */
-  podIdentityCluster?: string;
+  /** The EKS cluster a pod-identity role is associated in. */
+  clusterName: string;
 }
 
 /** An IAM role trusted by exactly one Kubernetes service account, with its least-privilege inline policy. */
@@ -30,9 +30,9 @@ export class WorkloadRoleConstruct extends Construct {
         policy: JSON.stringify(role.inlinePolicy),
       });
     }
-    if (props.podIdentityCluster) {
+    if (role.identity === "pod-identity") {
       new EksPodIdentityAssociation(this, "pod_identity", {
-        clusterName: props.podIdentityCluster,
+        clusterName: props.clusterName,
         namespace: role.serviceAccount.namespace,
         serviceAccount: role.serviceAccount.name,
         roleArn: this.role.arn,

@@ -38,10 +38,9 @@ export class DatabaseEngine extends Construct {
         allowedRoles: c.allowedRoles,
         verifyConnection: true,
         rootRotationStatements: rootRotationStatements(),
-        // provider 5.6 has no password_policy argument; `data` passes it to the config endpoint as is.
-        data: { password_policy: policy.name },
         postgresql: {
           connectionUrl: `postgresql://{{username}}:{{password}}@${c.host}:${c.port}/${c.database}?sslmode=${c.sslMode}`,
+          ...(c.tlsCa ? { tlsCa: c.tlsCa } : {}),
           username: c.adminUsername,
           passwordWo: `\${var.${DATABASE_PASSWORDS_VARIABLE}["${c.name}"]}`,
           passwordWoVersion: 1,
@@ -49,6 +48,8 @@ export class DatabaseEngine extends Construct {
           maxOpenConnections: c.maxOpenConnections,
         },
       });
+      // The bindings (provider 5.6) lack the top-level argument the pinned provider has (VAULT_PROVIDER_VERSION).
+      conn.addOverride("password_policy", policy.name);
       connections.set(c.name, conn);
       // Only Vault knows the admin password after this; re-runs when the connection is replaced.
       const rotate = new GenericEndpoint(this, `rotate_root_${c.name}`, {

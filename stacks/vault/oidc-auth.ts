@@ -35,6 +35,7 @@ export class OidcAuth extends Construct {
         // The provider takes list claims as comma-separated strings.
         boundClaims: { [oidc.groupsClaim]: r.groups.join(",") },
         allowedRedirectUris: oidc.allowedRedirectUris,
+        oidcScopes: oidc.scopes,
         tokenPolicies: r.policies,
         // People keep Vault's default policy (token self-service, cubbyhole) for the UI and CLI.
         tokenNoDefaultPolicy: false,

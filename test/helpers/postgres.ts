@@ -1,5 +1,6 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 
@@ -12,11 +13,14 @@ import { join } from "node:path";
  * Binaries come from `/usr/lib/postgresql/<version>/bin` (the highest version installed, or
  * VAULT_EKS_PG_BIN). When the tests run as root, `initdb` and `pg_ctl` run as the `postgres`
  * OS user (`runuser -u postgres --`); otherwise directly as the current user.
+ *
+ * With `tls`, the server also listens on 127.0.0.1 (a free port) and accepts TCP only over TLS
+ * (`hostssl`, scram-sha-256) with the given certificate: for tests of how clients verify it.
  */
 export const PG_BIN_ENV = "VAULT_EKS_PG_BIN";
 const PG_ROOT = "/usr/lib/postgresql";
 const SUPERUSER = "postgres";
-const PORT = 5432;
+const DEFAULT_PORT = 5432;
 
 export interface PsqlResult {
   status: number | null;
@@ -43,11 +47,18 @@ export interface BackgroundSession {
   kill(): void;
 }
 
+export interface StartOptions {
+  tls?: { certificatePem: string; privateKeyPem: string };
+}
+
 export interface Pg {
   /** Major version of the server binaries, e.g. 15. */
   version: number;
   socketDir: string;
+  /** The socket's port number; with `tls`, also the TCP port on 127.0.0.1. */
   port: number;
+  /** Runs SQL through psql with a complete libpq connection string (TCP and TLS settings included); never throws. */
+  connect(conninfo: string, sql: string, password?: string): PsqlResult;
   /** Runs SQL (any number of statements, each autocommitted) through psql; never throws on SQL errors. */
   psql(sql: string, as: ConnectAs): PsqlResult;
   /** Runs `sql` as the trusted superuser `postgres`; throws if it fails (setup only). */
@@ -100,8 +111,21 @@ function result(r: SpawnSyncReturns<string>): PsqlResult {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export async function startPostgres(): Promise<Pg> {
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPostgres(opts: StartOptions = {}): Promise<Pg> {
   const { bin, version } = pgBinDir();
+  // A TCP listener must not collide with other servers on the machine; a socket-only one keeps 5432.
+  const PORT = opts.tls ? await freePort() : DEFAULT_PORT;
   const asRoot = process.getuid?.() === 0;
   let uid = -1;
   let gid = -1;
@@ -154,13 +178,15 @@ export async function startPostgres(): Promise<Pg> {
         "# TYPE  DATABASE  USER      METHOD",
         `local   all       ${SUPERUSER}  trust`,
         "local   all       all       scram-sha-256",
+        ...(opts.tls ? ["hostssl all       all       127.0.0.1/32  scram-sha-256"] : []),
         "",
       ].join("\n"),
     );
     writeFileSync(
       join(data, "postgresql.auto.conf"),
       [
-        "listen_addresses = ''",
+        opts.tls ? "listen_addresses = '127.0.0.1'" : "listen_addresses = ''",
+        ...(opts.tls ? ["ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'"] : []),
         `unix_socket_directories = '${socketDir}'`,
         `port = ${PORT}`,
         "password_encryption = 'scram-sha-256'",
@@ -173,6 +199,12 @@ export async function startPostgres(): Promise<Pg> {
         "",
       ].join("\n"),
     );
+    if (opts.tls) {
+      writeFileSync(join(data, "server.crt"), opts.tls.certificatePem);
+      writeFileSync(join(data, "server.key"), opts.tls.privateKeyPem, { mode: 0o600 });
+      // The server refuses a key another user can read, and must own what it reads.
+      if (asRoot) for (const f of ["server.crt", "server.key"]) chownSync(join(data, f), uid, gid);
+    }
     const start = server("pg_ctl", ["-D", data, "-l", logFile, "-w", "-t", "60", "start"]);
     if (start.status !== 0) {
       const log = spawnSync("cat", [logFile], { encoding: "utf8" }).stdout;
@@ -259,5 +291,8 @@ export async function startPostgres(): Promise<Pg> {
     }
   };
 
-  return { version, socketDir, port: PORT, psql, superuser, transaction, transactionAsync, background, stop };
+  const connect = (conninfo: string, sql: string, password?: string): PsqlResult =>
+    result(spawnSync(join(bin, "psql"), ["-X", "-q", "-w", "-v", "ON_ERROR_STOP=1", "-At", "-d", conninfo, "-c", sql], { env: cleanEnv(password !== undefined ? { PGPASSWORD: password } : {}), encoding: "utf8" }));
+
+  return { version, socketDir, port: PORT, connect, psql, superuser, transaction, transactionAsync, background, stop };
 }
