@@ -13,6 +13,9 @@ export const VAULT_POD_LABELS = { "app.kubernetes.io/name": "vault", "app.kubern
 /** Label of the raft snapshot job's pods; the Vault server policy admits them on 8200. */
 export const SNAPSHOT_POD_LABELS = { "app.kubernetes.io/name": "vault-snapshot" } as const;
 
+/** Label of the certificate probe's pods; a policy of its own admits them to Vault on 8200. */
+export const CERTIFICATE_PROBE_POD_LABELS = { "app.kubernetes.io/name": k8sNames.certificateProbe } as const;
+
 /** Label that tells the four Vault services apart (the ServiceMonitor selects vault-internal by it). */
 export const VAULT_SERVICE_LABEL = "vault-eks-platform/vault-service";
 

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import { quantityBytes } from "../../spec/primitives";
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
-import { derivedAwsNames, environmentNamespace, k8sNames, VAULT_AUDIT_DIR, VAULT_SERVICE_ACCOUNT } from "../names";
-import type { ServiceAccountModel, VaultServerModel } from "./types";
+import { derivedAwsNames, environmentNamespace, k8sNames, VAULT_AUDIT_DIR, VAULT_AUDIT_FILE, VAULT_SERVICE_ACCOUNT } from "../names";
+import type { HousekeepingModel, ServiceAccountModel, VaultServerModel } from "./types";
 
 /** Paths inside the Vault pods. */
 export const VAULT_PATHS = {
@@ -13,6 +14,9 @@ export const VAULT_PATHS = {
   tls: "/vault/userconfig/tls",
   home: "/home/vault",
 } as const;
+
+/** How the Vault container starts the server (after the image's entrypoint); the housekeeping sidecar finds it by this argv. */
+export const VAULT_SERVER_ARGV = ["vault", "server"] as const;
 
 export const VAULT_STORAGE_CLASS = "vault-gp3-encrypted";
 export const VAULT_PRIORITY_CLASS = "vault-critical";
@@ -99,6 +103,20 @@ telemetry {
 `;
 }
 
+function buildHousekeeping(spec: PlatformSpec): HousekeepingModel {
+  const rotation = spec.vault.audit.rotation;
+  return {
+    // kubelet refreshes a mounted Secret within about a minute; a renewal leaves renewBefore (days) to act.
+    intervalSeconds: 30,
+    certificateFile: `${VAULT_PATHS.tls}/tls.crt`,
+    auditFile: VAULT_AUDIT_FILE,
+    maxAuditFileBytes: quantityBytes(rotation.maxFileSize),
+    keepAuditFiles: rotation.keep,
+    serverCommand: VAULT_SERVER_ARGV.join(" "),
+    resources: { cpu: "20m", memory: "32Mi" },
+  };
+}
+
 export function buildVaultServer(spec: PlatformSpec, aws: AwsModel): VaultServerModel {
   const hcl = renderVaultHcl(spec);
   const tls = spec.vault.tls;
@@ -139,5 +157,6 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel): VaultServer
     externalClientCidrs: hasDedicated ? [spec.cluster.vpcCidr] : [],
     awsApiCidrs: awsApiCidrs(spec),
     kubernetesApiCidrs: kubernetesApiCidrs(spec),
+    housekeeping: buildHousekeeping(spec),
   };
 }
