@@ -2,7 +2,6 @@ import { KubeClusterRoleBinding } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
 import type { PlatformModel } from "../model";
 import type { EnvironmentModel } from "../model/kubernetes/types";
-import { ESO_STORE_SERVICE_ACCOUNT } from "../model/names";
 import { externalSecret, vaultDynamicSecret } from "./eso/external-secret";
 import { vaultStore } from "./eso/stores";
 import { PlatformChart } from "./platform-chart";
@@ -24,13 +23,13 @@ export class EnvironmentChart extends PlatformChart {
     restrictedNamespace(this, ns, { "vault-eks-platform/environment": env.name });
     vaultCaConfigMap(this, ns, env.caCertificatePem);
     for (const sa of env.serviceAccounts) serviceAccount(this, sa);
-    if (env.secretStore) {
-      vaultStore(this, env.secretStore);
-      // Vault reviews tokens of a remote cluster with the client's own JWT, which needs this right.
-      new KubeClusterRoleBinding(this, `clusterrolebinding-${ns}-eso-auth-delegator`, {
-        metadata: { name: `${ns}-${ESO_STORE_SERVICE_ACCOUNT}-auth-delegator` },
+    if (env.secretStore) vaultStore(this, env.secretStore);
+    // Vault reviews tokens of a remote cluster with the client's own JWT, which needs this right.
+    for (const sa of env.tokenReviewers) {
+      new KubeClusterRoleBinding(this, `clusterrolebinding-${ns}-${sa}-auth-delegator`, {
+        metadata: { name: `${ns}-${sa}-auth-delegator` },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-        subjects: [{ kind: "ServiceAccount", name: ESO_STORE_SERVICE_ACCOUNT, namespace: ns }],
+        subjects: [{ kind: "ServiceAccount", name: sa, namespace: ns }],
       });
     }
     for (const g of env.generators) vaultDynamicSecret(this, g);

@@ -1,14 +1,20 @@
 import type { Construct } from "constructs";
 import type { PlatformModel } from "../model";
 import { PlatformChart } from "./platform-chart";
+import { certificateProbe, certificateProbeMonitor } from "./vault/certificate-probe";
 import { vaultPrometheusRule } from "./vault/prometheus-rule";
 import { vaultServiceMonitor } from "./vault/service-monitor";
 
-/** Prometheus operator objects: Vault's metrics scrape and the platform's alerts. */
+/** Prometheus operator objects: Vault's metrics scrape, the served-certificate probe and the platform's alerts. */
 export class MonitoringChart extends PlatformChart {
   constructor(scope: Construct, model: PlatformModel) {
     super(scope, { cluster: model.kubernetes.primaryCluster, component: "monitoring", platform: model.name });
-    vaultServiceMonitor(this, model.kubernetes.monitoring);
-    vaultPrometheusRule(this, model.kubernetes.monitoring);
+    const monitoring = model.kubernetes.monitoring;
+    vaultServiceMonitor(this, monitoring);
+    vaultPrometheusRule(this, monitoring);
+    if (monitoring.certificateProbe) {
+      certificateProbe(this, monitoring.certificateProbe);
+      certificateProbeMonitor(this, monitoring.certificateProbe, monitoring.selectorLabels);
+    }
   }
 }

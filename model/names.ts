@@ -96,6 +96,32 @@ export function kubernetesAuthMount(env: Pick<EnvironmentSpec, "cluster">): stri
   return env.cluster.type === "primary" ? VAULT_MOUNTS.kubernetes : `${VAULT_MOUNTS.kubernetes}-${env.cluster.name}`;
 }
 
+/**
+ * The audience a dedicated cluster's API server accepts by default: EKS sets --api-audiences to
+ * https://kubernetes.default.svc; vcluster (k8s and k3s distros) issues and accepts
+ * https://kubernetes.default.svc.<cluster domain>.
+ */
+export const DEFAULT_API_AUDIENCE = { eks: "https://kubernetes.default.svc", vcluster: "https://kubernetes.default.svc.cluster.local" } as const;
+
+type DedicatedCluster = Extract<EnvironmentSpec["cluster"], { type: "eks" | "vcluster" }>;
+
+export function kubernetesApiAudience(cluster: Pick<DedicatedCluster, "type" | "apiAudience">): string {
+  return cluster.apiAudience ?? DEFAULT_API_AUDIENCE[cluster.type];
+}
+
+/**
+ * The audiences a client of an environment's Kubernetes auth mount must request for its token.
+ * The role checks the Vault audience. On a dedicated cluster's mount (disable_local_ca_jwt, no
+ * reviewer JWT) Vault sends the TokenReview with the client's own token as the bearer, and that
+ * API server authenticates a bearer only if one of its audiences is the server's own: so the token
+ * must carry both. In the primary cluster Vault reviews with its own token, and the Vault audience
+ * alone keeps the client's token useless against the API server.
+ */
+export function vaultLoginAudiences(spec: Pick<PlatformSpec, "vault">, env: Pick<EnvironmentSpec, "cluster">): string[] {
+  const vault = spec.vault.auth.kubernetes.audience;
+  return env.cluster.type === "primary" ? [vault] : [vault, kubernetesApiAudience(env.cluster)];
+}
+
 /** Vault role and policy names per consumer; a role and its policy share the name. */
 export const vaultNames = {
   esoStore: (env: string) => `eso-${env}`,
@@ -123,6 +149,8 @@ export const kvPaths = {
 /** The file audit device writes here, on the Vault pods' audit volume. */
 export const VAULT_AUDIT_DIR = "/vault/audit";
 export const VAULT_AUDIT_FILE = `${VAULT_AUDIT_DIR}/vault-audit.log`;
+/** The StatefulSet's audit claim template; its claims are audit-vault-0, audit-vault-1, ... */
+export const VAULT_AUDIT_CLAIM = "audit";
 
 /** Kubernetes object names shared by the charts, the Vault stack and the AWS stack. */
 export const k8sNames = {
@@ -136,6 +164,8 @@ export const k8sNames = {
   vaultServices: { client: "vault", active: "vault-active", standby: "vault-standby", internal: "vault-internal" },
   vaultTlsSecret: "vault-server-tls",
   vaultCaConfigMap: "vault-ca",
+  /** The blackbox exporter checking the certificate Vault serves: Deployment, Service, ServiceMonitor (= Prometheus job). */
+  certificateProbe: "vault-cert-probe",
 } as const;
 
 /** In-cluster address ESO and clients use: the active node only, over TLS. */
@@ -158,3 +188,11 @@ export function isLoopback(host: string): boolean {
 export function iamEndpointHost(partition: string): string {
   return { aws: "iam.amazonaws.com", "aws-cn": "iam.cn-north-1.amazonaws.com.cn", "aws-us-gov": "iam.us-gov.amazonaws.com" }[partition] ?? "iam.amazonaws.com";
 }
+
+/** Pod labels other layers select on (NetworkPolicies, Services, the flow check). */
+export const podLabels = {
+  /** The Vault server pods: the Helm chart's labels, so its tooling finds them. */
+  vault: { "app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "vault", component: "server" },
+  snapshot: { "app.kubernetes.io/name": "vault-snapshot" },
+  certificateProbe: { "app.kubernetes.io/name": k8sNames.certificateProbe },
+} as const;

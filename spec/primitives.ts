@@ -102,3 +102,17 @@ export function pemCertificateProblems(pem: string, now: Date): string[] {
 export const hostname = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a DNS hostname such as users.db.internal");
+
+const QUANTITY_FACTORS: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** Bytes of a Kubernetes quantity such as 10Gi or 512Mi (whole bytes, rounded down). */
+export function quantityBytes(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
+  if (!m) throw new Error(`not a quantity: ${q}`);
+  return Math.floor(Number(m[1]) * QUANTITY_FACTORS[m[2] ?? ""]!);
+}
+
+/** A container image with a version tag (never latest), optionally pinned by digest. */
+export const pinnedImage = z
+  .string()
+  .regex(/^[a-z0-9./_-]+:[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*(@sha256:[a-f0-9]{64})?$/, "an image with a version tag, e.g. amazon/aws-cli:2.31.6");

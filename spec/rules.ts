@@ -1,6 +1,6 @@
-import { durationSeconds } from "./primitives";
+import { durationSeconds, quantity, quantityBytes } from "./primitives";
 import type { PlatformSpec } from "./schema";
-import { derivedAwsNames, environmentNamespace, isLoopback, serviceAccountName, vclusterService } from "../model/names";
+import { DEFAULT_API_AUDIENCE, derivedAwsNames, environmentNamespace, isLoopback, kubernetesApiAudience, serviceAccountName, vclusterService } from "../model/names";
 
 /**
  * Rules that relate one part of the spec to another. Field-level constraints are in schema.ts.
@@ -15,6 +15,7 @@ export interface SpecRule {
 }
 
 const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+const isQuantity = (v: unknown): v is string => quantity.safeParse(v).success;
 const isDuration = (v: unknown): v is string => typeof v === "string" && /^(\d+h)?(\d+m)?(\d+s)?$/.test(v) && v !== "";
 
 function duplicates<T>(items: T[], key: (t: T) => unknown, report: (index: number, value: unknown) => void): void {
@@ -446,6 +447,34 @@ export const specRules: SpecRule[] = [
           report(["vault", "auth", "oidc", "allowedRedirectUris", i], "the Vault UI is off (vault.ui: false), so nothing serves this callback: set vault.ui: true, or drop the URI");
         }
       });
+    },
+  },
+  {
+    id: "VEP-S30",
+    summary: "the Vault token audience is not a Kubernetes API audience (the EKS and vcluster defaults or a dedicated cluster's apiAudience): a token requested only for Vault must not also authenticate to an API server",
+    check(s, report) {
+      const audience = s.vault?.auth?.kubernetes?.audience;
+      if (typeof audience !== "string") return;
+      const api = new Map<string, string>(Object.entries(DEFAULT_API_AUDIENCE).map(([type, a]) => [a, `the ${type} default API audience`]));
+      list(s.environments).forEach((e, i) => {
+        if (e?.cluster && e.cluster.type !== "primary") api.set(kubernetesApiAudience(e.cluster), `the API audience of environments[${i}].cluster`);
+      });
+      if (api.has(audience)) report(["vault", "auth", "kubernetes", "audience"], `"${audience}" is ${api.get(audience)}: tokens sent to Vault would also authenticate to that API server; use a Vault-only audience such as "vault"`);
+    },
+  },
+  {
+    id: "VEP-S31",
+    summary: "the rotated audit files fit the audit volume: (keep + 1) x maxFileSize is at most 70% of vault.storage.auditSize",
+    check(s, report) {
+      const rotation = s.vault?.audit?.rotation;
+      const size = s.vault?.storage?.auditSize;
+      if (!isQuantity(rotation?.maxFileSize) || typeof rotation?.keep !== "number" || !isQuantity(size)) return;
+      // Headroom: the live file grows past the limit until the next check, ext4 reserves 5% for root,
+      // and the free-space alert fires below 10%.
+      const needed = (rotation.keep + 1) * quantityBytes(rotation.maxFileSize);
+      if (needed > 0.7 * quantityBytes(size)) {
+        report(["vault", "audit", "rotation", "keep"], `${rotation.keep} rotated files plus the live one need up to ${rotation.keep + 1} x ${rotation.maxFileSize}, more than 70% of the ${size} audit volume (vault.storage.auditSize): keep fewer or smaller files, or grow the volume`);
+      }
     },
   },
 ];

@@ -11,7 +11,9 @@ import {
   iamArn,
   k8sName,
   pemCertificate,
+  pinnedImage,
   quantity,
+  quantityBytes,
 } from "./primitives";
 
 /**
@@ -19,6 +21,8 @@ import {
  * Field-level constraints live here; rules that relate fields to each other live in ./rules.
  * Every default is written next to its field so `spec docs` and the README stay short.
  */
+
+const DEFAULT_PROBE_IMAGE = "quay.io/prometheus/blackbox-exporter:v0.28.0";
 
 const tlsSchema = z.discriminatedUnion("source", [
   z.strictObject({
@@ -148,8 +152,22 @@ const vaultSchema = z.strictObject({
           cidrs: z.array(cidr).optional(),
         })
         .optional(),
+      /**
+       * Size-based rotation of the file audit log on the audit volume: a sidecar renames the live file
+       * to vault-audit.log.1 (older ones shift up, the oldest beyond `keep` is deleted) and sends Vault
+       * SIGHUP, which re-opens the file. Without it the only audit device fills its volume and Vault
+       * then refuses every request.
+       */
+      rotation: z
+        .strictObject({
+          /** Rotate when the live file is larger than this (at least 1Mi). @default "512Mi" */
+          maxFileSize: quantity.refine((q) => !quantity.safeParse(q).success || quantityBytes(q) >= 2 ** 20, "at least 1Mi").default("512Mi"),
+          /** Rotated files kept besides the live one. @default 10 */
+          keep: z.number().int().min(1).max(100).default(10),
+        })
+        .default({ maxFileSize: "512Mi", keep: 10 }),
     })
-    .default({}),
+    .default({ rotation: { maxFileSize: "512Mi", keep: 10 } }),
   autopilot: z
     .strictObject({
       /** @default true */
@@ -221,6 +239,12 @@ const clusterRefSchema = z.discriminatedUnion("type", [
     podLabels: z.record(z.string(), z.string()).optional(),
     /** Port the control-plane pods serve the API on (the Service's targetPort). @default 8443 */
     targetPort: z.number().int().min(1).max(65535).default(8443),
+    /**
+     * An audience that API server accepts (its --api-audiences). Vault reviews tokens of a dedicated
+     * cluster with the client's own token, so clients request this audience besides Vault's.
+     * @default "https://kubernetes.default.svc.cluster.local" (the vcluster distros' default)
+     */
+    apiAudience: z.string().regex(/^\S+$/, "an audience without spaces, such as https://kubernetes.default.svc").optional(),
   }),
   z.strictObject({
     /** The environment has its own API server: a separate EKS cluster. */
@@ -231,6 +255,12 @@ const clusterRefSchema = z.discriminatedUnion("type", [
     caCertificate: pemCertificate,
     /** Where the API server endpoint resolves (its private endpoint's subnets, reached through peering or a transit gateway). */
     apiServerCidrs: z.array(cidr).min(1, "at least one CIDR"),
+    /**
+     * An audience that API server accepts (its --api-audiences). Vault reviews tokens of a dedicated
+     * cluster with the client's own token, so clients request this audience besides Vault's.
+     * @default "https://kubernetes.default.svc" (EKS)
+     */
+    apiAudience: z.string().regex(/^\S+$/, "an audience without spaces, such as https://kubernetes.default.svc").optional(),
   }),
 ]);
 
@@ -398,7 +428,7 @@ export const platformSpecSchema = z.strictObject({
       /** Principals (operators, a restore job) that may decrypt snapshots through S3 for a restore. @default [] */
       restorePrincipalArns: z.array(iamArn).default([]),
       /** Image that uploads the snapshot (needs the AWS CLI); pinned, never latest. @default "amazon/aws-cli:2.31.6" */
-      uploaderImage: z.string().regex(/^[a-z0-9./_-]+:[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*(@sha256:[a-f0-9]{64})?$/, "an image with a version tag, e.g. amazon/aws-cli:2.31.6").default("amazon/aws-cli:2.31.6"),
+      uploaderImage: pinnedImage.default("amazon/aws-cli:2.31.6"),
     })
     .default({ schedule: "0 * * * *", retentionDays: 30, noncurrentRetentionDays: 7, prefix: "raft", restorePrincipalArns: [], uploaderImage: "amazon/aws-cli:2.31.6" }),
   /** Where Terraform keeps state. @default { backend: "local" } */
@@ -427,8 +457,20 @@ export const platformSpecSchema = z.strictObject({
       namespace: dnsLabel.default("monitoring"),
       /** Labels the Prometheus operator selects ServiceMonitors and rules by. @default { release: "kube-prometheus-stack" } */
       selectorLabels: z.record(z.string(), z.string()).default({ release: "kube-prometheus-stack" }),
+      /**
+       * A blackbox exporter in the Vault namespace that completes a verified TLS handshake with each
+       * Vault pod, so alerts see the certificate Vault actually serves (not only the Secret).
+       */
+      certificateProbe: z
+        .strictObject({
+          /** Named opt-out: without the probe only the Secret's certificate is watched. @default true */
+          enabled: z.boolean().default(true),
+          /** @default "quay.io/prometheus/blackbox-exporter:v0.28.0" */
+          image: pinnedImage.default(DEFAULT_PROBE_IMAGE),
+        })
+        .default({ enabled: true, image: DEFAULT_PROBE_IMAGE }),
     })
-    .default({ namespace: "monitoring", selectorLabels: { release: "kube-prometheus-stack" } }),
+    .default({ namespace: "monitoring", selectorLabels: { release: "kube-prometheus-stack" }, certificateProbe: { enabled: true, image: DEFAULT_PROBE_IMAGE } }),
   network: z
     .strictObject({
       /** Where Vault reaches KMS and STS on 443 (interface endpoints). @default [cluster.vpcCidr] */

@@ -136,6 +136,22 @@ const cases: Case[] = [
   { name: "a CA on a server Vault never reaches", break: (s) => (s.sharedServices[2].caCertificate = CERT), path: "sharedServices[2].caCertificate", rule: "VEP-S36" },
   { name: "a CA and the system roots at once", break: (s) => (s.sharedServices[0].trustSystemRoots = true), path: "sharedServices[0].trustSystemRoots", rule: "VEP-S36" },
   { name: "a UI redirect URI with the UI off", break: (s) => (s.vault.auth = { oidc: { ...OIDC, allowedRedirectUris: ["https://vault.shop.example.com/ui/vault/auth/oidc/oidc/callback"] } }), path: "vault.auth.oidc.allowedRedirectUris[0]", rule: "VEP-S37" },
+  { name: "Vault audience is the EKS API audience", break: (s) => (s.vault.auth = { kubernetes: { audience: "https://kubernetes.default.svc" } }), path: "vault.auth.kubernetes.audience", rule: "VEP-S30", message: /eks default API audience/ },
+  {
+    name: "Vault audience is a dedicated cluster's API audience",
+    break: (s) => {
+      s.environments[1].cluster = { type: "eks", name: "staging-eks", apiServerUrl: "https://staging.example.com", caCertificate: CERT, apiAudience: "sts.example" };
+      s.vault.externalAddress = "https://vault.shop.internal:8200";
+      s.vault.auth = { kubernetes: { audience: "sts.example" } };
+    },
+    path: "vault.auth.kubernetes.audience",
+    rule: "VEP-S30",
+    message: /environments\[1\]\.cluster/,
+  },
+  { name: "rotated audit files do not fit the audit volume", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "1Gi", keep: 7 } }), path: "vault.audit.rotation.keep", rule: "VEP-S31", message: /8 x 1Gi, more than 70% of the 10Gi/ },
+  { name: "audit rotation size is at least 1Mi", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "100Ki", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /at least 1Mi/ },
+  { name: "audit rotation size is a quantity", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "lots", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /quantity/ },
+  { name: "certificate probe image is pinned", break: (s) => (s.monitoring = { certificateProbe: { image: "prom/blackbox-exporter:latest" } }), path: "monitoring.certificateProbe.image", message: /version tag/ },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

@@ -127,7 +127,8 @@ describe("external secrets: an environment in its own vcluster", () => {
     expect(store.spec.provider.vault).toMatchObject({
       server: "https://vault.shop.internal:8200",
       caProvider: { type: "ConfigMap", name: "vault-ca", key: "ca.crt" },
-      auth: { kubernetes: { mountPath: "kubernetes-staging-vcluster", role: "eso-staging", serviceAccountRef: { name: "eso-vault-store", audiences: ["vault"] } } },
+      // Vault reviews a dedicated cluster's token with the token itself: it must also be an API token there.
+      auth: { kubernetes: { mountPath: "kubernetes-staging-vcluster", role: "eso-staging", serviceAccountRef: { name: "eso-vault-store", audiences: ["vault", "https://kubernetes.default.svc.cluster.local"] } } },
     });
     expect(find(objects, "ExternalSecret", "user-service-auth", "staging").spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault" });
   });

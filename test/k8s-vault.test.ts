@@ -86,10 +86,23 @@ describe("parity with hashicorp/vault-helm (HA Raft)", () => {
 
   it("updateStrategy OnDelete", () => expect(sts.spec.updateStrategy).toEqual({ type: "OnDelete" }));
 
-  it("runs as uid 100, gid 1000, fsGroup 1000 with the vault service account", () => {
+  it("runs as uid 100, gid 1000, fsGroup 1000 with the vault service account, whose token only the vault container mounts", () => {
     expect(pod.securityContext).toMatchObject({ runAsUser: 100, runAsGroup: 1000, fsGroup: 1000 });
     expect(pod.serviceAccountName).toBe("vault");
-    expect(pod.automountServiceAccountToken).toBe(true);
+    // What the ServiceAccount admission plugin would inject, declared so that it reaches one container.
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(volume(pod, "kube-api-access")).toEqual({
+      name: "kube-api-access",
+      projected: {
+        defaultMode: 0o644,
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
+          { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+          { downwardAPI: { items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }] } },
+        ],
+      },
+    });
+    expect(mountAt("/var/run/secrets/kubernetes.io/serviceaccount")).toEqual({ name: "kube-api-access", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true });
   });
 
   it("runs docker-entrypoint.sh vault server with the mounted vault.hcl", () => {
@@ -336,6 +349,29 @@ describe("beyond the Helm chart", () => {
     expect(pc.description).toMatch(/^Vault servers/);
   });
 
+  it("(12) certificate reload and audit rotation: a housekeeping sidecar sharing the pod's process namespace", () => {
+    const sidecar = pod.containers.find((c: Obj) => c.name === "housekeeping");
+    expect(pod.containers.map((c: Obj) => c.name)).toEqual(["vault", "housekeeping"]);
+    expect(pod.shareProcessNamespace).toBe(true);
+    // Sharing /proc is safe only while every container is the Vault image running as the Vault uid.
+    for (const c of pod.containers) {
+      expect(c.image, c.name).toBe("hashicorp/vault:1.20.4");
+      expect(c.securityContext.runAsUser, c.name).toBeUndefined();
+    }
+    expect(pod.initContainers ?? []).toEqual([]);
+    // No service-account token and no IRSA / Pod Identity credentials in the sidecar.
+    expect(sidecar.volumeMounts.map((m: Obj) => m.mountPath)).toEqual(["/vault/userconfig/tls", "/vault/audit"]);
+    expect(sts.spec.template.metadata.annotations["eks.amazonaws.com/skip-containers"]).toBe("housekeeping");
+    // The certificate only (never the key), as a whole directory: kubelet's atomic Secret update reaches it.
+    expect(volume(pod, "tls-certificate")).toEqual({ name: "tls-certificate", secret: { secretName: "vault-server-tls", defaultMode: 0o440, items: [{ key: "tls.crt", path: "tls.crt" }] } });
+    expect(sidecar.volumeMounts.some((m: Obj) => m.subPath)).toBe(false);
+    expect(sidecar.resources).toEqual({ requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "20m", memory: "32Mi" } });
+    // It finds the server by the argv the vault container starts it with.
+    expect(vaultContainer.args.slice(0, 2)).toEqual(["vault", "server"]);
+    expect(sidecar.command[2]).toContain('"vault server "*)');
+    expect(sidecar.command[2]).toContain("max_bytes=536870912\nkeep=10\n");
+  });
+
   it("Vault CA ConfigMap vault-ca in the vault namespace", () => {
     const cm = ref.files.vault["configmap-vault-ca.yaml"]!;
     expect(cm.metadata).toMatchObject({ name: "vault-ca", namespace: "vault" });
@@ -361,7 +397,7 @@ describe("network policies", () => {
     });
   });
 
-  it("vault-server ingress: exactly these namespaces, the snapshot pods and the peers", () => {
+  it("vault-server ingress: exactly these namespaces, the snapshot and certificate-probe pods and the peers", () => {
     const np = ref.files.vault["networkpolicy-vault-server.yaml"]!;
     expect(np.spec.podSelector).toEqual({ matchLabels: POD_LABELS });
     expect(np.spec.ingress).toEqual([
@@ -378,6 +414,7 @@ describe("network policies", () => {
         ports: [{ protocol: "TCP", port: 8200 }],
       },
       { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vault-snapshot" } } }], ports: [{ protocol: "TCP", port: 8200 }] },
+      { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "vault-cert-probe" } } }], ports: [{ protocol: "TCP", port: 8200 }] },
       {
         from: [vaultPods],
         ports: [
@@ -424,9 +461,22 @@ describe("network policies", () => {
     expect(cron.spec.jobTemplate.spec.template.metadata.labels).toEqual({ "app.kubernetes.io/name": "vault-snapshot" });
   });
 
+  it("the certificate probe: in from the monitoring namespace on 9115; out to DNS and Vault's 8200; Vault admits it on 8200", () => {
+    const probePods = { podSelector: { matchLabels: { "app.kubernetes.io/name": "vault-cert-probe" } } };
+    expect(ref.files.monitoring["networkpolicy-vault-cert-probe.yaml"]!.spec).toEqual({
+      podSelector: probePods.podSelector,
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }] } }], ports: [{ protocol: "TCP", port: 9115 }] }],
+      egress: [dns, { to: [vaultPods], ports: [{ protocol: "TCP", port: 8200 }] }],
+    });
+    // Vault's own policy admits the probe pods, beside the snapshot pods.
+    expect(ref.files.vault["networkpolicy-vault-server.yaml"]!.spec.ingress[2]).toEqual({ from: [probePods], ports: [{ protocol: "TCP", port: 8200 }] });
+    expect(ref.files.monitoring["networkpolicy-vault-server-from-vault-cert-probe.yaml"]).toBeUndefined();
+  });
+
   it("every policy of the three components states both policy types", () => {
     const policies = COMPONENTS.flatMap((c) => Object.values(ref.files[c])).filter((o) => o.kind === "NetworkPolicy");
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["default-deny-all", "vault-server", "vault-snapshot"]);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["default-deny-all", "vault-cert-probe", "vault-server", "vault-snapshot"]);
     for (const p of policies) expect(p.spec.policyTypes, p.metadata.name).toEqual(["Ingress", "Egress"]);
   });
 });
@@ -547,9 +597,15 @@ describe("monitoring", () => {
       VaultAutopilotUnhealthy: "critical",
       VaultRaftFailureToleranceZero: "warning",
       VaultSnapshotFailed: "warning",
+      VaultAuditVolumeAlmostFull: "critical",
+      VaultAuditWriteFailures: "critical",
       ExternalSecretSyncError: "warning",
       VaultCertificateExpiresSoon: "critical",
       VaultCertificateNotReady: "warning",
+      VaultServedCertificateExpiresSoon: "critical",
+      VaultServedCertificateStale: "warning",
+      VaultTlsProbeFailing: "critical",
+      VaultCertificateProbeMissing: "warning",
     });
     for (const r of rules) {
       expect(r.expr, r.alert).toEqual(expect.any(String));
@@ -557,6 +613,51 @@ describe("monitoring", () => {
       expect(Object.keys(r.annotations).sort(), r.alert).toEqual(["description", "summary"]);
     }
     expect(rules.find((r) => r.alert === "VaultSealed")!.expr).toBe('vault_core_unsealed{namespace="vault"} == 0');
+  });
+});
+
+describe("served-certificate probe (blackbox exporter)", () => {
+  const m = () => ref.files.monitoring;
+
+  it("a restricted, token-less exporter pod with a pinned image, verifying against the Vault CA", () => {
+    const d = m()["deployment-vault-cert-probe.yaml"]!;
+    const p = d.spec.template.spec;
+    expect(d.metadata).toMatchObject({ name: "vault-cert-probe", namespace: "vault" });
+    expect(p.automountServiceAccountToken).toBe(false);
+    expect(p.serviceAccountName).toBe("vault-cert-probe");
+    expect(m()["serviceaccount-vault-cert-probe.yaml"]!.automountServiceAccountToken).toBe(false);
+    expect(p.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
+    const c = p.containers[0];
+    expect(c.image).toBe("quay.io/prometheus/blackbox-exporter:v0.28.0");
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(c.resources.requests).toEqual(c.resources.limits);
+    expect(c.args).toEqual(["--config.file=/etc/blackbox_exporter/blackbox.yml", "--web.listen-address=:9115"]);
+    expect(volume(p, "vault-ca").configMap.name).toBe("vault-ca");
+    const config = parse(m()["configmap-vault-cert-probe.yaml"]!.data["blackbox.yml"]);
+    expect(config).toEqual({ modules: { vault_tls: { prober: "tcp", timeout: "5s", tcp: { tls: true, tls_config: { ca_file: "/etc/vault-ca/ca.crt", min_version: "TLS12" } } } } });
+    expect(d.spec.template.metadata.annotations["vault-eks-platform/config-checksum"]).toBe(sha256(m()["configmap-vault-cert-probe.yaml"]!.data["blackbox.yml"]));
+  });
+
+  it("one scrape per Vault pod, by its DNS name (a SAN of the certificate), labelled with it", () => {
+    const sm = m()["servicemonitor-vault-cert-probe.yaml"]!;
+    expect(sm.metadata.labels).toMatchObject({ release: "kube-prometheus-stack" });
+    expect(sm.spec.selector).toEqual({ matchLabels: { "app.kubernetes.io/name": "vault-cert-probe" } });
+    expect(m()["service-vault-cert-probe.yaml"]!.metadata.labels).toMatchObject(sm.spec.selector.matchLabels);
+    expect(sm.spec.endpoints.map((e: Obj) => [e.params.target[0], e.relabelings[0].replacement])).toEqual(
+      [0, 1, 2].map((i) => [`vault-${i}.vault-internal.vault.svc:8200`, `vault-${i}.vault-internal.vault.svc:8200`]),
+    );
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: "http", path: "/probe", params: { module: ["vault_tls"] }, relabelings: [{ action: "replace", targetLabel: "instance" }] });
+    // Each target name is covered by the Certificate (wildcard of the headless service).
+    expect(ref.files.vault["certificate-vault-server-tls.yaml"]!.spec.dnsNames).toContain("*.vault-internal.vault.svc");
+  });
+
+  it("opting out (monitoring.certificateProbe.enabled: false) removes the exporter and its alerts", () => {
+    const off = render((s) => {
+      s.monitoring = { certificateProbe: { enabled: false } };
+    });
+    expect(Object.keys(off.files.monitoring).sort()).toEqual(["prometheusrule-vault.yaml", "servicemonitor-vault.yaml"]);
+    const alerts = off.files.monitoring["prometheusrule-vault.yaml"]!.spec.groups.flatMap((g: Obj) => g.rules.map((r: Obj) => r.alert));
+    expect(alerts.filter((a: string) => /Served|Probe/.test(a))).toEqual([]);
   });
 });
 

@@ -94,12 +94,22 @@ describe("network flows of the reference spec", () => {
     const broken = structuredClone(synthesized.platform);
     const policy = broken.clusters["shop-platform"].find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vault-server");
     policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values = ["external-secrets"];
-    policy.spec.ingress[2].ports = [{ protocol: "TCP", port: 8200 }];
+    policy.spec.ingress.find((r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) => r.from[0].podSelector?.matchLabels.component === "server").ports = [{ protocol: "TCP", port: 8200 }];
     const problems = checkNetworkFlows(broken, synthesized.book).problems;
     expect(problems.some((p) => p.includes("Prometheus -> shop-platform:vault/vault (active) 8200/TCP") && p.includes("ingress of shop-platform:vault/vault (active)"))).toBe(true);
     expect(problems.some((p) => p.includes("(Kubernetes auth role ci-argocd)") && p.includes("ingress"))).toBe(true);
     expect(problems.some((p) => p.includes("8201/TCP (raft and request forwarding"))).toBe(true);
     expect(problems.some((p) => p.includes("External Secrets controller"))).toBe(false);
+  });
+
+  it("fail when the certificate probe loses its way in to the Vault pods it probes", () => {
+    const broken = structuredClone(synthesized.platform);
+    const policy = broken.clusters["shop-platform"].find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vault-server");
+    policy.spec.ingress = policy.spec.ingress.filter((r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) => r.from[0].podSelector?.matchLabels["app.kubernetes.io/name"] !== "vault-cert-probe");
+    const problems = checkNetworkFlows(broken, synthesized.book).problems;
+    expect(problems).toContain(
+      "denied in shop-platform: shop-platform:vault/vault-cert-probe -> shop-platform:vault/vault (active) 8200/TCP (probe target of ServiceMonitor vault-cert-probe): ingress of shop-platform:vault/vault (active) is isolated by vault/default-deny-all, vault/vault-server and no rule admits it",
+    );
   });
 
   it("report a destination the address book does not place", () => {

@@ -19,7 +19,7 @@ export const https = (blocks: string[]): NetworkPolicyEgressRule => ({ to: cidrs
 
 /**
  * The Vault pods: clients on 8200 from the allowed namespaces and the declared external CIDRs,
- * the snapshot job on 8200, raft and request forwarding between peers; out only to DNS, the
+ * the snapshot job and the certificate probe on 8200, raft and request forwarding between peers; out only to DNS, the
  * peers and what the model derived from Vault's own configuration (Kubernetes API, AWS APIs,
  * databases, identity provider, dedicated API servers, ...).
  */
@@ -27,7 +27,7 @@ export function vaultServerPolicy(scope: Construct, vault: VaultServerModel): vo
   const peers = pods({ ...VAULT_POD_LABELS });
   const ingress: NetworkPolicyIngressRule[] = [
     { from: [inNamespaces(vault.clientNamespaces)], ports: tcp(API) },
-    { from: [pods({ ...SNAPSHOT_POD_LABELS })], ports: tcp(API) },
+    ...vault.clientPods.map((c) => ({ from: [pods(c.labels)], ports: tcp(API) })),
     { from: [peers], ports: tcp(API, CLUSTER) },
   ];
   if (vault.externalClientCidrs.length > 0) ingress.push({ from: cidrs(vault.externalClientCidrs), ports: tcp(API) });

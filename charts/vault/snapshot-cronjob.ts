@@ -20,14 +20,28 @@ export interface SnapshotJobOptions {
 /**
  * Logs in with a short-lived, audience-bound token (Kubernetes auth), saves a raft snapshot and
  * revokes the Vault token whatever the outcome; no root token, no token in a Secret.
+ * The token is assigned, checked, then exported: `export VAR="$(cmd)"` returns export's status, so a
+ * failed login would go unnoticed. It never reaches stdout or stderr.
  */
 function snapshotScript(job: SnapshotJobModel): string {
+  const login = `auth/${job.authMount}/login role ${job.vaultRole}`;
   return [
     "set -eu",
-    `export VAULT_TOKEN="$(vault write -field=token auth/${job.authMount}/login role=${job.vaultRole} jwt=@${TOKEN_DIR}/token)"`,
+    `if ! token=$(vault write -field=token auth/${job.authMount}/login role=${job.vaultRole} jwt=@${TOKEN_DIR}/token); then`,
+    `  echo "vault-snapshot: login failed (${login}); no snapshot taken" >&2`,
+    "  exit 1",
+    "fi",
+    'if [ -z "$token" ]; then',
+    `  echo "vault-snapshot: login returned no token (${login}); no snapshot taken" >&2`,
+    "  exit 1",
+    "fi",
+    'VAULT_TOKEN=$token',
+    "export VAULT_TOKEN",
+    "unset token",
     "status=0",
     `vault operator raft snapshot save "${SNAPSHOT_DIR}/vault-$(date -u +%Y%m%dT%H%M%SZ).snap" || status=$?`,
-    "vault token revoke -self",
+    // A failed revoke must not discard a good snapshot: the token still expires with its TTL.
+    'vault token revoke -self >/dev/null || echo "vault-snapshot: could not revoke the token; it expires with its TTL" >&2',
     'exit "$status"',
   ].join("\n");
 }

@@ -1,11 +1,12 @@
 import { IntOrString, KubeStatefulSet, type Probe, Quantity } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
 import type { VaultServerModel } from "../../model/kubernetes/types";
-import { VAULT_PATHS } from "../../model/kubernetes/vault-server";
+import { VAULT_PATHS, VAULT_SERVER_ARGV } from "../../model/kubernetes/vault-server";
 import { k8sNames } from "../../model/names";
 import { guaranteed } from "../resources/compute-resources";
 import { RESTRICTED_CONTAINER, restrictedPodSecurityContext } from "../resources/security-context";
 import { VAULT_CONFIG_FILE, VAULT_CONFIG_MAP } from "./config";
+import { HOUSEKEEPING_CERTIFICATE_VOLUME, HOUSEKEEPING_CONTAINER, housekeepingContainer } from "./housekeeping";
 import { VAULT_POD_LABELS, VAULT_PORTS, VAULT_STATEFULSET } from "./pods";
 
 /** uid/gid of the vault user in the official image. */
@@ -13,6 +14,22 @@ const VAULT_UID = 100;
 const VAULT_GID = 1000;
 
 export const CONFIG_CHECKSUM_ANNOTATION = "vault-eks-platform/config-checksum";
+
+/** Where the admission plugin would mount the service-account token; here only the vault container gets it. */
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** The volume the ServiceAccount admission plugin adds (same token lifetime, CA and namespace), declared explicitly. */
+const KUBE_API_ACCESS = {
+  name: "kube-api-access",
+  projected: {
+    defaultMode: 0o644,
+    sources: [
+      { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+      { downwardApi: { items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }] } },
+    ],
+  },
+};
 
 /** Ready only when unsealed and initialized (active or standby): the client services route only there. */
 const READY_PATH = "/v1/sys/health?standbyok=true&perfstandbyok=true";
@@ -67,11 +84,22 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       selector,
       template: {
-        metadata: { labels: { ...VAULT_POD_LABELS }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: vault.config.checksum } },
+        metadata: {
+          labels: { ...VAULT_POD_LABELS },
+          annotations: {
+            [CONFIG_CHECKSUM_ANNOTATION]: vault.config.checksum,
+            // The EKS webhook injects the IRSA / Pod Identity credentials (KMS) into every container but these.
+            "eks.amazonaws.com/skip-containers": HOUSEKEEPING_CONTAINER,
+          },
+        },
         spec: {
           serviceAccountName: vault.serviceAccount.name,
-          // Vault's own token is its credential for token reviews and service registration.
-          automountServiceAccountToken: true,
+          // Vault's own token is its credential for token reviews and service registration; it is
+          // mounted into the vault container only (kube-api-access below), never into the sidecar.
+          automountServiceAccountToken: false,
+          // The housekeeping sidecar signals Vault (SIGHUP) across containers. Every container of this
+          // pod runs the Vault image as the Vault uid, so sharing /proc exposes nothing to a new party.
+          shareProcessNamespace: true,
           // Service links would put VAULT_SERVICE_HOST, VAULT_PORT, ... beside Vault's real VAULT_* settings.
           enableServiceLinks: false,
           priorityClassName: vault.priorityClassName,
@@ -87,7 +115,7 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
               image: vault.image,
               imagePullPolicy: "IfNotPresent",
               command: ["/usr/local/bin/docker-entrypoint.sh"],
-              args: ["vault", "server", `-config=${VAULT_PATHS.config}/${VAULT_CONFIG_FILE}`],
+              args: [...VAULT_SERVER_ARGV, `-config=${VAULT_PATHS.config}/${VAULT_CONFIG_FILE}`],
               env: vaultEnv(vault),
               ports: [
                 { name: VAULT_PORTS.api.name, containerPort: VAULT_PORTS.api.port, protocol: "TCP" },
@@ -109,13 +137,18 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
                 { name: "audit", mountPath: VAULT_PATHS.audit },
                 { name: "tmp", mountPath: "/tmp" },
                 { name: "home", mountPath: VAULT_PATHS.home },
+                { name: KUBE_API_ACCESS.name, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
               ],
             },
+            housekeepingContainer(vault),
           ],
           volumes: [
             { name: "config", configMap: { name: VAULT_CONFIG_MAP, defaultMode: 0o444 } },
             // Owner root, group fsGroup: readable by the vault group only.
             { name: "tls", secret: { secretName: vault.tls.secretName, defaultMode: 0o440 } },
+            // The whole directory (no subPath), so kubelet's atomic update of a renewed Secret reaches the sidecar.
+            { name: HOUSEKEEPING_CERTIFICATE_VOLUME, secret: { secretName: vault.tls.secretName, defaultMode: 0o440, items: [{ key: "tls.crt", path: "tls.crt" }] } },
+            KUBE_API_ACCESS,
             { name: "tmp", emptyDir: { sizeLimit: Quantity.fromString("64Mi") } },
             { name: "home", emptyDir: { sizeLimit: Quantity.fromString("16Mi") } },
           ],

@@ -180,6 +180,11 @@ export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): D
           for (const pod of inv.podsSelectedBy(cluster, svc.namespace, svc.selector)) {
             const port = typeof sp?.targetPort === "number" ? sp.targetPort : pod.ports?.find((n) => n.name === sp?.targetPort)?.port;
             if (port) need.to(prometheus, pod, port, `metrics scrape (ServiceMonitor ${sm.metadata.name})`);
+            // The multi-target exporter pattern: the scraped exporter connects to each `target` param.
+            for (const target of ep.params?.target ?? []) {
+              const [host, targetPort] = String(target).split(":");
+              need.toHost(pod, host, Number(targetPort), `probe target of ServiceMonitor ${sm.metadata.name}`);
+            }
           }
         }
       }

@@ -10,6 +10,7 @@ import {
   kvPaths,
   serviceAccountName,
   vaultActiveAddress,
+  vaultLoginAudiences,
   VAULT_MOUNTS,
   vaultNames,
 } from "../names";
@@ -29,6 +30,9 @@ export function goDuration(seconds: number): string {
 
 export const CA_CONFIGMAP = { name: k8sNames.vaultCaConfigMap, key: "ca.crt" };
 
+/** On the service account of a service with vaultLogin kubernetes: the audiences its token must request. */
+export const TOKEN_AUDIENCES_ANNOTATION = "vault-eks-platform/vault-token-audiences";
+
 function vaultProvider(spec: PlatformSpec, env: EnvironmentSpec, scope: "cluster" | "namespace"): VaultProviderModel {
   const namespace = environmentNamespace(env);
   const primary = env.cluster.type === "primary";
@@ -37,7 +41,7 @@ function vaultProvider(spec: PlatformSpec, env: EnvironmentSpec, scope: "cluster
     caConfigMap: scope === "cluster" ? { ...CA_CONFIGMAP, namespace: spec.externalSecrets.namespace } : { ...CA_CONFIGMAP },
     authMount: kubernetesAuthMount(env),
     role: vaultNames.esoStore(env.name),
-    serviceAccount: { name: ESO_STORE_SERVICE_ACCOUNT, ...(scope === "cluster" ? { namespace } : {}), audiences: [spec.vault.auth.kubernetes.audience] },
+    serviceAccount: { name: ESO_STORE_SERVICE_ACCOUNT, ...(scope === "cluster" ? { namespace } : {}), audiences: vaultLoginAudiences(spec, env) },
   };
 }
 
@@ -83,12 +87,15 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   // Dynamic credentials are renewed halfway through their lifetime.
   const dbRefresh = goDuration(Math.floor(durationSeconds(env.databaseCredentials?.defaultTtl ?? "1h") / 2));
 
+  // The audiences a service logging in itself must request for its login token (comma-separated).
+  const loginAnnotations = { [TOKEN_AUDIENCES_ANNOTATION]: vaultLoginAudiences(spec, env).join(",") };
   const serviceAccounts: ServiceAccountModel[] = [
     { namespace, name: ESO_STORE_SERVICE_ACCOUNT, annotations: {}, automountToken: false, purpose: `ESO logs in to Vault as role ${vaultNames.esoStore(env.name)} with this account's token` },
     ...services.map((svc) => ({
       namespace,
       name: serviceAccountName(svc),
-      annotations: svc.vaultLogin === "aws-iam" ? workloadIdentityAnnotations(aws, `login-${env.name}-${svc.name}`) : {},
+      annotations:
+        svc.vaultLogin === "aws-iam" ? workloadIdentityAnnotations(aws, `login-${env.name}-${svc.name}`) : svc.vaultLogin === "kubernetes" ? loginAnnotations : {},
       automountToken: false,
       purpose: svc.vaultLogin === "none" ? `${svc.name}: receives its secrets through ESO` : `${svc.name}: logs in to Vault (${svc.vaultLogin})`,
     })),
@@ -152,6 +159,8 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     caCertificatePem: spec.vault.tls.caCertificate,
     serviceAccounts,
     ...(store.kind === "SecretStore" ? { secretStore: store } : {}),
+    tokenReviewers:
+      env.cluster.type === "primary" ? [] : [ESO_STORE_SERVICE_ACCOUNT, ...services.filter((s) => s.vaultLogin === "kubernetes").map((s) => serviceAccountName(s))],
     externalSecrets,
     generators,
     ...(awsLogin ? { awsEgress: { cidrs: awsApiCidrs(spec), workloadIdentity: spec.workloadIdentity } } : {}),

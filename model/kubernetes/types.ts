@@ -32,10 +32,13 @@ export interface VaultServerModel {
   ui: boolean;
   /** Namespaces whose pods may call Vault on 8200 (ESO, monitoring, direct-login clients). */
   clientNamespaces: string[];
+  /** Pods of the Vault namespace that call Vault on 8200 (the snapshot job, the certificate probe). */
+  clientPods: { labels: Record<string, string>; purpose: string }[];
   /** Sources admitted to 8200 from outside the cluster network: vault.externalClientCidrs and AppRole boundCidrs. */
   externalClientCidrs: string[];
   /** Everything Vault's own configuration connects to besides DNS and its peers, as NetworkPolicy egress rules. */
   egress: EgressRule[];
+  housekeeping: HousekeepingModel;
 }
 
 /** A NetworkPolicy peer as the model decides it; charts render it as is. */
@@ -49,6 +52,27 @@ export interface EgressRule {
   ports: { protocol: "TCP" | "UDP"; port: number }[];
   /** Why the rule exists (what connects there); for reviews and tests, not rendered. */
   purposes: string[];
+}
+
+/**
+ * The sidecar beside Vault that sends it SIGHUP, which makes Vault reload its listener certificate
+ * and re-open its file audit device: when the mounted certificate changes (cert-manager renewed
+ * the Secret) and after it rotated the audit log. It shares the pod's process namespace.
+ */
+export interface HousekeepingModel {
+  /** Seconds between two checks. */
+  intervalSeconds: number;
+  /** The certificate file Vault's listener serves (inside the mounted TLS Secret directory). */
+  certificateFile: string;
+  /** The file audit device's log (vault_audit file_path). */
+  auditFile: string;
+  /** Rotate when the live file is larger than this many bytes. */
+  maxAuditFileBytes: number;
+  /** Rotated files kept: auditFile.1 (newest) .. auditFile.<keep>. */
+  keepAuditFiles: number;
+  /** The Vault server's argv as the sidecar recognises it in /proc. */
+  serverCommand: string;
+  resources: { cpu: string; memory: string };
 }
 
 export interface SnapshotJobModel {
@@ -84,6 +108,23 @@ export interface MonitoringModel {
   selectorLabels: Record<string, string>;
   tlsServerName: string;
   alertGroups: { name: string; rules: AlertRule[] }[];
+  /** The blackbox exporter that checks the certificate each Vault pod serves; absent when opted out. */
+  certificateProbe?: CertificateProbeModel;
+}
+
+export interface CertificateProbeModel {
+  name: string;
+  namespace: string;
+  image: string;
+  /** Namespace of Prometheus, the only client of the exporter. */
+  monitoringNamespace: string;
+  /** One TLS target per Vault pod (host:port, verified against the Vault CA, SNI = host). */
+  targets: { pod: string; address: string }[];
+  /** The blackbox exporter module that performs the handshake. */
+  module: string;
+  serviceAccount: ServiceAccountModel;
+  port: number;
+  resources: { cpu: string; memory: string };
 }
 
 /** The Vault provider block of an ESO store or generator. */
@@ -154,6 +195,11 @@ export interface EnvironmentModel {
   serviceAccounts: ServiceAccountModel[];
   /** Dedicated clusters: the namespaced store and the auth-delegator binding its service account needs. */
   secretStore?: SecretStoreModel;
+  /**
+   * Service accounts whose own token is the bearer of the TokenReview Vault sends for their login
+   * (dedicated clusters): each needs system:auth-delegator there. Empty in the primary cluster.
+   */
+  tokenReviewers: string[];
   externalSecrets: ExternalSecretModel[];
   generators: VaultDynamicSecretModel[];
   /** Services logging in with AWS IAM need STS (and, with Pod Identity, the node's agent) to get credentials. */

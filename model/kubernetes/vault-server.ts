@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
+import { quantityBytes } from "../../spec/primitives";
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
-import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8sNames, VAULT_AUDIT_DIR, VAULT_SERVICE_ACCOUNT } from "../names";
+import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8sNames, podLabels, VAULT_AUDIT_DIR, VAULT_AUDIT_FILE, VAULT_SERVICE_ACCOUNT } from "../names";
 import { type AddressBook, awsEndpointHost, hostOf, IN_CLUSTER_API_HOST, POD_IDENTITY_AGENT, portOf } from "../network";
 import type { VaultModel } from "../vault";
-import type { EgressRule, NetworkPeer, ServiceAccountModel, VaultServerModel } from "./types";
+import type { EgressRule, HousekeepingModel, NetworkPeer, ServiceAccountModel, VaultServerModel } from "./types";
 
 /** Paths inside the Vault pods. */
 export const VAULT_PATHS = {
@@ -15,6 +16,9 @@ export const VAULT_PATHS = {
   tls: "/vault/userconfig/tls",
   home: "/home/vault",
 } as const;
+
+/** How the Vault container starts the server (after the image's entrypoint); the housekeeping sidecar finds it by this argv. */
+export const VAULT_SERVER_ARGV = ["vault", "server"] as const;
 
 export const VAULT_STORAGE_CLASS = "vault-gp3-encrypted";
 export const VAULT_PRIORITY_CLASS = "vault-critical";
@@ -151,6 +155,20 @@ export function vaultEgress(spec: PlatformSpec, vault: VaultModel, book: Address
     }));
 }
 
+function buildHousekeeping(spec: PlatformSpec): HousekeepingModel {
+  const rotation = spec.vault.audit.rotation;
+  return {
+    // kubelet refreshes a mounted Secret within about a minute; a renewal leaves renewBefore (days) to act.
+    intervalSeconds: 30,
+    certificateFile: `${VAULT_PATHS.tls}/tls.crt`,
+    auditFile: VAULT_AUDIT_FILE,
+    maxAuditFileBytes: quantityBytes(rotation.maxFileSize),
+    keepAuditFiles: rotation.keep,
+    serverCommand: VAULT_SERVER_ARGV.join(" "),
+    resources: { cpu: "20m", memory: "32Mi" },
+  };
+}
+
 export function buildVaultServer(spec: PlatformSpec, aws: AwsModel, vault: VaultModel, book: AddressBook): VaultServerModel {
   const hcl = renderVaultHcl(spec);
   const tls = spec.vault.tls;
@@ -188,7 +206,12 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel, vault: Vault
     config: { hcl, checksum: createHash("sha256").update(hcl).digest("hex") },
     ui: spec.vault.ui,
     clientNamespaces: [...clientNamespaces].sort(),
+    clientPods: [
+      { labels: { ...podLabels.snapshot }, purpose: "raft snapshot job" },
+      ...(spec.monitoring.certificateProbe.enabled ? [{ labels: { ...podLabels.certificateProbe }, purpose: "served-certificate probe" }] : []),
+    ],
     externalClientCidrs: [...new Set([...(spec.vault.externalClientCidrs ?? []), ...appRoleCidrs])].sort(),
     egress: vaultEgress(spec, vault, book),
+    housekeeping: buildHousekeeping(spec),
   };
 }
