@@ -136,6 +136,8 @@ export const k8sNames = {
   vaultServices: { client: "vault", active: "vault-active", standby: "vault-standby", internal: "vault-internal" },
   vaultTlsSecret: "vault-server-tls",
   vaultCaConfigMap: "vault-ca",
+  /** The raft snapshot CronJob; its Jobs are named `<name>-<scheduled minute>` (alerts match them). */
+  snapshotCronJob: "vault-snapshot",
 } as const;
 
 /** In-cluster address ESO and clients use: the active node only, over TLS. */

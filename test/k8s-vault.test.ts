@@ -552,7 +552,9 @@ describe("monitoring", () => {
       expect(r.for, r.alert).toMatch(/^\d+[smh]$/);
       expect(Object.keys(r.annotations).sort(), r.alert).toEqual(["description", "summary"]);
     }
-    expect(rules.find((r) => r.alert === "VaultSealed")!.expr).toBe('vault_core_unsealed{namespace="vault"} == 0');
+    expect(rules.find((r) => r.alert === "VaultSealed")!.expr).toBe(
+      'up{namespace="vault", service="vault-internal"} == 1 unless on (namespace, pod) vault_core_unsealed{namespace="vault"} == 1',
+    );
   });
 });
 
