@@ -275,7 +275,7 @@ describe("beyond the Helm chart", () => {
     expect(vaultContainer.livenessProbe.initialDelaySeconds).toBeGreaterThanOrEqual(60);
     expect(vaultContainer.livenessProbe.failureThreshold * vaultContainer.livenessProbe.periodSeconds).toBeGreaterThanOrEqual(60);
     expect(vaultContainer.startupProbe.httpGet).toEqual(get(tolerant));
-    expect(vaultContainer.lifecycle.preStop.exec.command).toEqual(["/bin/sh", "-c", "sleep 5 && kill -SIGTERM $(pidof vault)"]);
+    expect(vaultContainer.lifecycle.preStop.exec.command).toEqual(["/bin/sh", "-c", 'sleep 5 && for pid in $(pidof vault); do kill -TERM "$pid"; done']);
     expect(pod.terminationGracePeriodSeconds).toBe(60);
   });
 

@@ -25,7 +25,10 @@ export interface SnapshotJobOptions {
 function snapshotScript(job: SnapshotJobModel): string {
   return [
     "set -eu",
-    `export VAULT_TOKEN="$(vault write -field=token auth/${job.authMount}/login role=${job.vaultRole} jwt=@${TOKEN_DIR}/token)"`,
+    // Assign first: `export X="$(cmd)"` returns export's status, so set -e would miss a failed login.
+    `token="$(vault write -field=token auth/${job.authMount}/login role=${job.vaultRole} jwt=@${TOKEN_DIR}/token)"`,
+    '[ -n "$token" ] || { echo "vault login returned no token" >&2; exit 1; }',
+    'export VAULT_TOKEN="$token"',
     "status=0",
     `vault operator raft snapshot save "${SNAPSHOT_DIR}/vault-$(date -u +%Y%m%dT%H%M%SZ).snap" || status=$?`,
     "vault token revoke -self",
