@@ -1,13 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlatformSpecInput } from "../spec/schema";
 import { ALERT_CASES, type AlertCase } from "./alerts/cases";
 import { type RenderedObject, synthDist } from "./helpers/dist";
 import { prometheusRuleGroups, type RenderedAlert, renderedAlerts } from "./helpers/embedded";
 import { checkRules, type RuleTest, testRules } from "./helpers/promtool";
-import { referenceCopy, ROOT } from "./helpers/synth";
+import { referenceCopy, vclusterExample } from "./helpers/synth";
 
 /**
  * The PromQL in the rendered PrometheusRules, through Prometheus' own tools: `promtool check
@@ -15,7 +11,7 @@ import { referenceCopy, ROOT } from "./helpers/synth";
  * test/alerts/cases.ts, which must fire every alert after its `for:` and leave it silent on
  * healthy series. Every rendered alert needs both kinds of case.
  */
-const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+const vclusterSpec = vclusterExample;
 
 const minutes = (d: string): number => {
   const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(d);

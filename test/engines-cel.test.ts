@@ -1,20 +1,19 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "@bufbuild/cel";
-import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import type { PlatformSpecInput } from "../spec/schema";
 import { celFunctionsUsed, celViolations, rulesOf } from "./helpers/cel";
 import { synthDist } from "./helpers/dist";
 import { crdSchema } from "./helpers/k8s-validate";
-import { referenceCopy, ROOT } from "./helpers/synth";
+import { referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
 
 /**
  * The CEL rules (`x-kubernetes-validations`) of the CRDs in crds/, evaluated on every rendered
  * custom resource with @bufbuild/cel (test/helpers/cel.ts): an object the API server would
  * reject fails here, where the schema check alone would pass it.
  */
-const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+const vclusterSpec = vclusterExample;
 
 // CRDs and manifests are plain JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { cronScheduleProblems, nextRuns } from "../spec/cron";
 import type { PlatformSpecInput } from "../spec/schema";
 import { synthDist } from "./helpers/dist";
 import { DURATION_LIKE, type DurationGrammar, parseDuration, parseGoDuration, parsePrometheusDuration, parseVaultDuration } from "./helpers/durations";
-import { referenceCopy, ROOT } from "./helpers/synth";
+import { referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
 import { synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -15,7 +14,7 @@ import { synthStacks } from "./helpers/vault-stack";
  * below with its consumer's grammar (so a new field cannot slip through unparsed), and every
  * CronJob schedule must be one the Kubernetes API server accepts (spec/cron.ts, cron-parser).
  */
-const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+const vclusterSpec = vclusterExample;
 const minimalSpec = () => JSON.parse(readFileSync(join(ROOT, "examples/minimal.json"), "utf8")) as PlatformSpecInput;
 const SPECS: [string, () => PlatformSpecInput][] = [
   ["reference spec", referenceCopy],

@@ -1,21 +1,19 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PlatformSpecInput } from "../spec/schema";
 import { AWS_STUB, primeRecord, recordedCalls, type StubCall, VAULT_STUB } from "./helpers/cli-stubs";
 import { type RenderedObject, synthDist } from "./helpers/dist";
 import { embeddedScripts, podSpecs } from "./helpers/embedded";
 import { filesBelow, type PodRun, removeSandbox, runPod } from "./helpers/pod-sandbox";
 import { formatFindings, shellcheck, shellcheckDialect } from "./helpers/shellcheck";
-import { referenceCopy, ROOT } from "./helpers/synth";
+import { referenceCopy, vclusterExample } from "./helpers/synth";
 
 /**
  * The shell embedded in rendered manifests: every `sh -c` script of every container, hook and
  * probe passes ShellCheck with no finding; the snapshot CronJob's pod runs for real in a sandbox
  * (test/helpers/pod-sandbox.ts) with stub vault and aws CLIs that record what they are asked.
  */
-const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+const vclusterSpec = vclusterExample;
 
 describe.each([
   ["reference spec", referenceCopy],

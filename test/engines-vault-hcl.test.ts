@@ -1,12 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import type { PlatformSpecInput } from "../spec/schema";
 import { type RenderedObject, synthDist } from "./helpers/dist";
 import { containers, hclConfigs } from "./helpers/embedded";
-import { referenceCopy, ROOT } from "./helpers/synth";
+import { referenceCopy, vclusterExample } from "./helpers/synth";
 import { checkVaultConfig } from "./helpers/vault-config";
 
 /**
@@ -15,7 +12,7 @@ import { checkVaultConfig } from "./helpers/vault-config";
  * types fail. Every file path it names must lie under a volumeMount of the StatefulSet container
  * that loads it, and Vault must be able to write where it keeps data.
  */
-const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+const vclusterSpec = vclusterExample;
 
 // Manifests are read back as plain data.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
