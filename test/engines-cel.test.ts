@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "@bufbuild/cel";
 import { parseAllDocuments } from "yaml";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { celFunctionsUsed, celViolations, rulesOf } from "./helpers/cel";
-import { synthDist } from "./helpers/dist";
+import { type RenderedObject, synthDist } from "./helpers/dist";
 import { crdSchema } from "./helpers/k8s-validate";
 import { referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
 
@@ -80,7 +80,8 @@ describe.each([
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
 ])("CEL rules on the rendered custom resources (%s)", (_name, spec) => {
-  const objects = synthDist(spec()).objects;
+  let objects: RenderedObject[];
+  beforeAll(() => ({ objects } = synthDist(spec())));
 
   it("no rendered custom resource breaks a CEL rule of its CRD", () => {
     const reached: string[] = [];
@@ -101,8 +102,12 @@ describe.each([
 });
 
 describe("CEL rules reject what the API server rejects", () => {
-  const reference = synthDist(referenceCopy()).objects;
-  const vcluster = synthDist(vclusterSpec()).objects;
+  let reference: RenderedObject[];
+  let vcluster: RenderedObject[];
+  beforeAll(() => {
+    reference = synthDist(referenceCopy()).objects;
+    vcluster = synthDist(vclusterSpec()).objects;
+  });
   const violations = (obj: Json) => celViolations(crdSchema(obj.apiVersion, obj.kind), obj).map((v) => `${v.at}: ${v.message}`);
 
   const awsStore = () => structuredClone(reference.find((o) => o.obj.kind === "ClusterSecretStore" && o.obj.spec.provider.aws)!.obj);

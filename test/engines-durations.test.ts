@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { cronScheduleProblems, nextRuns } from "../spec/cron";
 import type { PlatformSpecInput } from "../spec/schema";
-import { synthDist } from "./helpers/dist";
+import { type RenderedObject, synthDist } from "./helpers/dist";
 import { DURATION_LIKE, type DurationGrammar, parseDuration, parseGoDuration, parsePrometheusDuration, parseVaultDuration } from "./helpers/durations";
 import { referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
 import { synthStacks } from "./helpers/vault-stack";
@@ -111,8 +111,11 @@ function tfDurationProblems(stacks: Record<string, Obj>): { problems: string[]; 
 }
 
 describe.each(SPECS)("durations in the rendered output (%s)", (_name, spec) => {
+  let objects: RenderedObject[];
+  beforeAll(() => ({ objects } = synthDist(spec())));
+
   it("every duration in the Kubernetes manifests parses with its consumer's grammar, and none is uncatalogued", () => {
-    const { problems, checked } = k8sDurationProblems(synthDist(spec()).objects);
+    const { problems, checked } = k8sDurationProblems(objects);
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(5);
   });
@@ -125,7 +128,7 @@ describe.each(SPECS)("durations in the rendered output (%s)", (_name, spec) => {
   });
 
   it("every CronJob schedule is accepted by the Kubernetes API server's rules and by cron-parser; timeZone is set", () => {
-    const cronJobs = synthDist(spec()).objects.filter((o) => o.obj.kind === "CronJob");
+    const cronJobs = objects.filter((o) => o.obj.kind === "CronJob");
     expect(cronJobs.length).toBeGreaterThan(0);
     for (const { file, obj } of cronJobs) {
       expect(cronScheduleProblems(obj.spec.schedule), file).toEqual([]);

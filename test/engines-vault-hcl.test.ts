@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type RenderedObject, synthDist } from "./helpers/dist";
 import { containers, hclConfigs } from "./helpers/embedded";
 import { referenceCopy, vclusterExample } from "./helpers/synth";
@@ -36,8 +36,12 @@ describe.each([
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
 ])("vault.hcl through HashiCorp's HCL parser (%s)", (_name, spec) => {
-  const objects = synthDist(spec()).objects;
-  const configs = hclConfigs(objects);
+  let objects: RenderedObject[];
+  let configs: ReturnType<typeof hclConfigs>;
+  beforeAll(() => {
+    ({ objects } = synthDist(spec()));
+    configs = hclConfigs(objects);
+  });
 
   it("there is a vault.hcl, loaded by exactly one server container through -config", () => {
     expect(configs.map((c) => `${c.configMap}/${c.key}`)).toEqual(["vault-config/vault.hcl"]);
