@@ -166,6 +166,8 @@ export const k8sNames = {
   vaultCaConfigMap: "vault-ca",
   /** The blackbox exporter checking the certificate Vault serves: Deployment, Service, ServiceMonitor (= Prometheus job). */
   certificateProbe: "vault-cert-probe",
+  /** The raft snapshot CronJob; its Jobs are named `<name>-<scheduled minute>` (alerts match them). */
+  snapshotCronJob: "vault-snapshot",
 } as const;
 
 /** In-cluster address ESO and clients use: the active node only, over TLS. */

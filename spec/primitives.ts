@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
+import { cronScheduleProblems } from "./cron";
 
 /** Reusable field types of the platform spec, each with the message a user sees when it is wrong. */
 
@@ -47,10 +48,11 @@ export function durationSeconds(d: string): number {
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
-/** Five-field cron expression (the Kubernetes CronJob format). */
-export const cronSchedule = z
-  .string()
-  .regex(/^(\S+\s+){4}\S+$/, "a five-field cron expression such as \"0 */6 * * *\"");
+/** A schedule the Kubernetes API server accepts for a new CronJob (spec/cron.ts). */
+export const cronSchedule = z.string().superRefine((schedule, ctx) => {
+  const problems = cronScheduleProblems(schedule);
+  if (problems.length) ctx.addIssue({ code: "custom", message: `a Kubernetes CronJob cron schedule such as "0 */6 * * *" or "@daily": ${problems.join("; ")}` });
+});
 
 export const quantity = z
   .string()

@@ -37,6 +37,8 @@ const cases: Case[] = [
   { name: "Vault image tag is an exact version", break: (s) => (s.vault.image.tag = "latest"), path: "vault.image.tag", message: /exact Vault version/ },
   { name: "KMS deletion window is 7 to 30 days", break: (s) => (s.kms.deletionWindowDays = 3), path: "kms.deletionWindowDays", message: /7 to 30/ },
   { name: "snapshot schedule is a five-field cron", break: (s) => (s.snapshots.schedule = "hourly"), path: "snapshots.schedule", message: /cron/ },
+  { name: "snapshot schedule: Kubernetes has no day-of-week 7", break: (s) => (s.snapshots.schedule = "0 3 * * 7"), path: "snapshots.schedule", message: /day of week: 7 is outside 0-6/ },
+  { name: "snapshot schedule: no TZ= (the CronJob sets timeZone)", break: (s) => (s.snapshots.schedule = "CRON_TZ=Europe/Berlin 0 3 * * *"), path: "snapshots.schedule", message: /timeZone/ },
   { name: "unknown fields are rejected", break: (s) => (s.vault.replica = 3), path: "vault.replica", message: /unknown field/ },
   { name: "at least one environment", break: (s) => (s.environments = []), path: "environments", message: /at least one environment/ },
   { name: "dedicated cluster needs a CA certificate", break: (s) => (s.environments[1].cluster = { type: "vcluster", name: "staging", apiServerUrl: "https://staging.vcluster-staging.svc" }), path: "environments[1].cluster.caCertificate", message: /required/ },

@@ -288,7 +288,7 @@ describe("beyond the Helm chart", () => {
     expect(vaultContainer.livenessProbe.initialDelaySeconds).toBeGreaterThanOrEqual(60);
     expect(vaultContainer.livenessProbe.failureThreshold * vaultContainer.livenessProbe.periodSeconds).toBeGreaterThanOrEqual(60);
     expect(vaultContainer.startupProbe.httpGet).toEqual(get(tolerant));
-    expect(vaultContainer.lifecycle.preStop.exec.command).toEqual(["/bin/sh", "-c", "sleep 5 && kill -SIGTERM $(pidof vault)"]);
+    expect(vaultContainer.lifecycle.preStop.exec.command).toEqual(["/bin/sh", "-c", 'sleep 5 && for pid in $(pidof vault); do kill -TERM "$pid"; done']);
     expect(pod.terminationGracePeriodSeconds).toBe(60);
   });
 
@@ -612,7 +612,9 @@ describe("monitoring", () => {
       expect(r.for, r.alert).toMatch(/^\d+[smh]$/);
       expect(Object.keys(r.annotations).sort(), r.alert).toEqual(["description", "summary"]);
     }
-    expect(rules.find((r) => r.alert === "VaultSealed")!.expr).toBe('vault_core_unsealed{namespace="vault"} == 0');
+    expect(rules.find((r) => r.alert === "VaultSealed")!.expr).toBe(
+      'up{namespace="vault", service="vault-internal"} == 1 unless on (namespace, pod) vault_core_unsealed{namespace="vault"} == 1',
+    );
   });
 });
 

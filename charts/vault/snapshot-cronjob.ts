@@ -2,11 +2,12 @@ import { KubeCronJob, Quantity } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
 import type { SnapshotJobModel } from "../../model/kubernetes/types";
 import { CA_CONFIGMAP } from "../../model/kubernetes/external-secrets";
+import { k8sNames } from "../../model/names";
 import { guaranteed } from "../resources/compute-resources";
 import { RESTRICTED_CONTAINER, restrictedPodSecurityContext } from "../resources/security-context";
 import { SNAPSHOT_POD_LABELS } from "./pods";
 
-const NAME = "vault-snapshot";
+const NAME = k8sNames.snapshotCronJob;
 const TOKEN_DIR = "/var/run/secrets/vault";
 const CA_DIR = "/etc/vault-ca";
 const SNAPSHOT_DIR = "/snapshots";

@@ -128,7 +128,7 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
               livenessProbe: healthProbe(ALIVE_PATH, { initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
               lifecycle: {
                 // Endpoints drop the pod first; then Vault gets SIGTERM and, if active, steps down.
-                preStop: { exec: { command: ["/bin/sh", "-c", "sleep 5 && kill -SIGTERM $(pidof vault)"] } },
+                preStop: { exec: { command: ["/bin/sh", "-c", 'sleep 5 && for pid in $(pidof vault); do kill -TERM "$pid"; done'] } },
               },
               volumeMounts: [
                 { name: "config", mountPath: VAULT_PATHS.config, readOnly: true },

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { synthTerraform } from "../../lib/synth-terraform";
 import { buildPlatformModel, type PlatformModel } from "../../model";
 import { referenceSpec } from "../../spec/reference";
@@ -9,6 +10,11 @@ import type { PlatformSpecInput } from "../../spec/schema";
 import { validateSpec } from "../../spec/validate";
 
 export const ROOT = resolve(__dirname, "../..");
+
+/** The vcluster example (examples/vcluster-oidc.yaml): environments in their own clusters. */
+export function vclusterExample(): PlatformSpecInput {
+  return parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
+}
 
 /** A deep copy of the reference spec to modify in a test. */
 export function referenceCopy(): PlatformSpecInput {
