@@ -103,7 +103,7 @@ export function buildMonitoring(spec: PlatformSpec): MonitoringModel {
         ),
         rule(
           "VaultAuditWriteFailures",
-          `sum(increase({__name__=~"vault_audit_log_(request|response)_failure", ${sel}}[5m])) > 0`,
+          `(sum(increase(vault_audit_log_request_failure{${sel}}[5m])) or vector(0)) + (sum(increase(vault_audit_log_response_failure{${sel}}[5m])) or vector(0)) > 0`,
           "0m",
           "critical",
           "Vault failed to write audit entries",

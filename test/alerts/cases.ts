@@ -42,6 +42,17 @@ const CERT_MANAGER_TARGET = 'job="cert-manager", namespace="cert-manager"';
 const ESO_TARGET = 'job="external-secrets-metrics", pod="external-secrets-7d9f-abcde"';
 const KSM = 'job="kube-state-metrics"';
 const DAY = 86_400;
+/** kubelet's volume stats (kube-prometheus-stack scrapes kubelet with honorLabels: the PVC's namespace). */
+const KUBELET = 'job="kubelet", service="kubelet", metrics_path="/metrics"';
+const volume = (namespace: string, pvc: string, availableOf1000: number) => [
+  { series: `kubelet_volume_stats_available_bytes{${KUBELET}, namespace="${namespace}", persistentvolumeclaim="${pvc}"}`, values: `${availableOf1000}x30` },
+  { series: `kubelet_volume_stats_capacity_bytes{${KUBELET}, namespace="${namespace}", persistentvolumeclaim="${pvc}"}`, values: "1000x30" },
+];
+/** The blackbox exporter's /probe scrape: ServiceMonitor target labels, instance relabelled to the probed pod. */
+const probeTarget = (pod: string) => `namespace="vault", service="vault-cert-probe", job="vault-cert-probe", endpoint="http", pod="vault-cert-probe-6f7d9-x2x4q", instance="${pod}.vault-internal.vault.svc:8200"`;
+const instance = (pod: string) => ({ instance: `${pod}.vault-internal.vault.svc:8200` });
+/** cert-manager renewed the Secret: its certificate now expires in 90 days. */
+const RENEWED_SECRET = { series: `certmanager_certificate_expiration_timestamp_seconds{${CERT_MANAGER_TARGET}, exported_namespace="vault", ${CERT}}`, values: `${90 * DAY}x120` };
 
 export const ALERT_CASES: Record<string, AlertCase[]> = {
   VaultDown: [
@@ -237,5 +248,74 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
       ],
       silentAt: ["20m", "30m"],
     },
+  ],
+  VaultAuditVolumeAlmostFull: [
+    {
+      name: "an audit claim under 10% free",
+      series: [...volume("vault", "audit-vault-0", 50), ...volume("vault", "audit-vault-1", 600)],
+      fires: { from: "0m", alerts: [{ labels: { persistentvolumeclaim: "audit-vault-0" }, summary: "Audit volume audit-vault-0 has less than 10% free" }] },
+    },
+    {
+      name: "audit claims with room; a full data claim and another namespace's audit-vault-0 are not this alert's",
+      series: [...volume("vault", "audit-vault-0", 300), ...volume("vault", "data-vault-0", 10), ...volume("team-a", "audit-vault-0", 10)],
+      silentAt: ["10m", "30m"],
+    },
+  ],
+  VaultAuditWriteFailures: [
+    {
+      // Both counters of one pod: they differ only in their name, which increase() drops.
+      name: "the request-failure counter of one pod goes up, its response-failure counter is flat",
+      series: [
+        { series: `vault_audit_log_request_failure{${vaultTarget("vault-0")}}`, values: "0x5 1x10" },
+        { series: `vault_audit_log_response_failure{${vaultTarget("vault-0")}}`, values: "0x15" },
+      ],
+      fires: { from: "6m", alerts: [{ labels: {}, summary: "Vault failed to write audit entries" }] },
+    },
+    {
+      name: "only the response-failure counter exists and goes up",
+      series: [{ series: `vault_audit_log_response_failure{${vaultTarget("vault-2")}}`, values: "0x5 2x10" }],
+      fires: { from: "6m", alerts: [{ labels: {}, summary: "Vault failed to write audit entries" }] },
+    },
+    {
+      name: "flat failure counters",
+      series: [{ series: `vault_audit_log_request_failure{${vaultTarget("vault-0")}}`, values: "3x15" }, { series: `vault_audit_log_response_failure{${vaultTarget("vault-0")}}`, values: "3x15" }],
+      silentAt: ["5m", "15m"],
+    },
+  ],
+  VaultServedCertificateExpiresSoon: [
+    {
+      name: "vault-1 serves a certificate with 3 days left",
+      series: [{ series: `probe_ssl_earliest_cert_expiry{${probeTarget("vault-0")}}`, values: `${60 * DAY}x90` }, { series: `probe_ssl_earliest_cert_expiry{${probeTarget("vault-1")}}`, values: `${3 * DAY}x90` }],
+      fires: { from: "0m", alerts: [{ labels: instance("vault-1"), summary: "The certificate vault-1.vault-internal.vault.svc:8200 serves expires within 7 days" }] },
+    },
+    { name: "every pod serves a certificate with 60 days left", series: PODS.map((p) => ({ series: `probe_ssl_earliest_cert_expiry{${probeTarget(p)}}`, values: `${60 * DAY}x90` })), silentAt: ["61m", "90m"] },
+  ],
+  VaultServedCertificateStale: [
+    {
+      name: "the Secret was renewed, vault-1 still serves the old certificate",
+      series: [RENEWED_SECRET, { series: `probe_ssl_earliest_cert_expiry{${probeTarget("vault-0")}}`, values: `${90 * DAY}x120` }, { series: `probe_ssl_earliest_cert_expiry{${probeTarget("vault-1")}}`, values: `${30 * DAY}x120` }],
+      fires: { from: "0m", alerts: [{ labels: instance("vault-1"), summary: "vault-1.vault-internal.vault.svc:8200 still serves the certificate cert-manager replaced" }] },
+    },
+    {
+      name: "every pod reloaded the renewed certificate",
+      series: [RENEWED_SECRET, ...PODS.map((p) => ({ series: `probe_ssl_earliest_cert_expiry{${probeTarget(p)}}`, values: `${90 * DAY}x120` }))],
+      silentAt: ["40m", "120m"],
+    },
+  ],
+  VaultTlsProbeFailing: [
+    {
+      name: "no verified handshake with vault-2",
+      series: PODS.map((p) => ({ series: `probe_success{${probeTarget(p)}}`, values: p === "vault-2" ? "0x30" : "1x30" })),
+      fires: { from: "0m", alerts: [{ labels: instance("vault-2"), summary: "No verified TLS handshake with vault-2.vault-internal.vault.svc:8200" }] },
+    },
+    { name: "every handshake verified", series: PODS.map((p) => ({ series: `probe_success{${probeTarget(p)}}`, values: "1x30" })), silentAt: ["15m", "30m"] },
+  ],
+  VaultCertificateProbeMissing: [
+    {
+      name: "the probe is not scraped (Vault itself is)",
+      series: upAll("1x60"),
+      fires: { from: "0m", alerts: [{ labels: { namespace: "vault", job: "vault-cert-probe" }, summary: "The Vault certificate probe reports nothing" }] },
+    },
+    { name: "the probe reports", series: PODS.map((p) => ({ series: `probe_success{${probeTarget(p)}}`, values: "1x60" })), silentAt: ["31m", "60m"] },
   ],
 };
