@@ -136,6 +136,18 @@ export const k8sNames = {
   vaultServices: { client: "vault", active: "vault-active", standby: "vault-standby", internal: "vault-internal" },
   vaultTlsSecret: "vault-server-tls",
   vaultCaConfigMap: "vault-ca",
+  /** ExternalSecret of a service's KV secret, and the Secret it writes, in the environment's namespace. */
+  appSecret: (service: string, secret: string) => `${service}-${secret}`,
+  /** ExternalSecret and Secret with a service's credentials for a kafka/redis shared service. */
+  sharedServiceSecret: (service: string, shared: string) => `${service}-${shared}`,
+  /** ExternalSecret, Secret and VaultDynamicSecret generator of a service's database credentials ('_' is not allowed in Kubernetes names). */
+  databaseSecret: (service: string, database: string) => `${service}-${database.replace(/_/g, "-")}-db`,
+  /** GitOps component folders of the primary cluster: dist/<cluster>/<component>/. */
+  components: { vault: "vault", vaultBackup: "vault-backup", monitoring: "monitoring", externalSecrets: "external-secrets" },
+  /** GitOps component folder of an environment: dist/<cluster>/env-<name>/. */
+  environmentComponent: (env: string) => `env-${env}`,
+  /** cdk8s chart id of a cluster's component (unique in the app). */
+  chartId: (cluster: string, component: string) => `${cluster}--${component}`,
 } as const;
 
 /** In-cluster address ESO and clients use: the active node only, over TLS. */

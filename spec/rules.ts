@@ -1,6 +1,8 @@
 import { durationSeconds } from "./primitives";
 import type { PlatformSpec } from "./schema";
+import { nameClaims, nameCollisions } from "../model/name-claims";
 import { derivedAwsNames, environmentNamespace, serviceAccountName } from "../model/names";
+import { formatPath } from "./path";
 
 /**
  * Rules that relate one part of the spec to another. Field-level constraints are in schema.ts.
@@ -11,7 +13,30 @@ export type Path = (string | number)[];
 export interface SpecRule {
   id: string;
   summary: string;
+  /**
+   * Every spec field the check reads: dotted paths, `[]` for any list item, `*` for any map key
+   * (e.g. "services[].environments"). When one of them fails its field check, the rule stays
+   * silent. A test records what each rule really reads and requires it listed here.
+   */
+  reads: string[];
   check(spec: PlatformSpec, report: (path: Path, message: string) => void): void;
+}
+
+function readSegments(read: string): string[] {
+  return read.replace(/\[\]/g, ".[]").split(".").filter(Boolean);
+}
+
+/** True when a problem at `path` is inside the field a rule reads, or is the absence of something on the way to it. */
+export function readsConflict(read: string, path: readonly PropertyKey[]): boolean {
+  const segments = readSegments(read);
+  const n = Math.min(segments.length, path.length);
+  for (let i = 0; i < n; i++) {
+    const seg = segments[i];
+    const part = path[i];
+    const match = seg === "[]" ? typeof part === "number" : seg === "*" ? typeof part === "string" : part === seg;
+    if (!match) return false;
+  }
+  return true;
 }
 
 const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
@@ -39,6 +64,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S01",
     summary: "vault.replicas is odd and at least 3 (Raft quorum survives one loss without split votes)",
+    reads: ["vault.replicas"],
     check(s, report) {
       const r = s.vault?.replicas;
       if (typeof r === "number" && (r < 3 || r % 2 === 0)) report(["vault", "replicas"], `must be odd and at least 3 (got ${r})`);
@@ -47,6 +73,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S02",
     summary: "names are unique: environments, services, shared services, databases, CI consumers, transit keys",
+    reads: ["environments[].name", "services[].name", "sharedServices[].name", "databases[].name", "ciConsumers[].name", "vault.transit.keys[].name", "services[].secrets[].name", "services[].secrets[].keys", "services[].databases[].name", "services[].environments", "services[].sharedServices", "services[].transitKeys"],
     check(s, report) {
       const groups: [Path, { name?: unknown }[]][] = [
         [["environments"], list(s.environments)],
@@ -62,6 +89,9 @@ export const specRules: SpecRule[] = [
       list(s.services).forEach((svc, i) => {
         duplicates(list(svc?.secrets), (x) => x?.name, (j, v) => report(["services", i, "secrets", j, "name"], `duplicate secret "${String(v)}" in ${svc.name}`));
         duplicates(list(svc?.databases), (x) => x?.name, (j, v) => report(["services", i, "databases", j, "name"], `database "${String(v)}" listed twice`));
+        for (const field of ["environments", "sharedServices", "transitKeys"] as const) {
+          duplicates(list(svc?.[field]), (x) => x, (j, v) => report(["services", i, field, j], `"${String(v)}" listed twice`));
+        }
         list(svc?.secrets).forEach((sec, j) =>
           duplicates(list(sec?.keys), (k) => k, (k, v) => report(["services", i, "secrets", j, "keys", k], `duplicate key "${String(v)}"`)),
         );
@@ -71,6 +101,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S03",
     summary: "namespaces do not collide: each primary-cluster environment has its own namespace, distinct from the Vault, ESO and monitoring namespaces",
+    reads: ["vault.namespace", "externalSecrets.namespace", "monitoring.namespace", "environments[].name", "environments[].namespace", "environments[].cluster"],
     check(s, report) {
       const platform = new Map<string, string>([
         [s.vault?.namespace, "vault.namespace"],
@@ -94,6 +125,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S04",
     summary: "every environment a service names exists",
+    reads: ["environments[].name", "services[].environments"],
     check(s, report) {
       const envs = new Set(list(s.environments).map((e) => e?.name));
       list(s.services).forEach((svc, i) =>
@@ -106,6 +138,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S05",
     summary: "every database a service uses is declared in databases",
+    reads: ["databases[].name", "services[].databases[].name"],
     check(s, report) {
       const dbs = new Set(list(s.databases).map((d) => d?.name));
       list(s.services).forEach((svc, i) =>
@@ -118,6 +151,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S06",
     summary: "a service's sharedServices are declared and are kafka or redis (PostgreSQL is reached through databases)",
+    reads: ["sharedServices[].name", "sharedServices[].kind", "services[].sharedServices"],
     check(s, report) {
       const kinds = new Map(list(s.sharedServices).map((x) => [x?.name, x?.kind]));
       list(s.services).forEach((svc, i) =>
@@ -132,6 +166,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S07",
     summary: "a database's server is a shared service of kind postgres",
+    reads: ["sharedServices[].name", "sharedServices[].kind", "databases[].server"],
     check(s, report) {
       const kinds = new Map(list(s.sharedServices).map((x) => [x?.name, x?.kind]));
       list(s.databases).forEach((db, i) => {
@@ -144,6 +179,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S08",
     summary: "shared-service endpoints are keyed by known environments, and every environment that uses a shared service or database has an endpoint for it",
+    reads: ["environments[].name", "sharedServices[].name", "sharedServices[].endpoints", "databases[].name", "databases[].server", "services[].environments", "services[].sharedServices", "services[].databases[].name"],
     check(s, report) {
       const envs = new Set(list(s.environments).map((e) => e?.name));
       const byName = new Map(list(s.sharedServices).map((x, i) => [x?.name, i]));
@@ -171,6 +207,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S09",
     summary: "a service's transit keys are declared in vault.transit.keys, and using them requires vaultLogin",
+    reads: ["vault.transit.keys[].name", "services[].name", "services[].transitKeys", "services[].vaultLogin"],
     check(s, report) {
       const keys = new Set(list(s.vault?.transit?.keys).map((k) => k?.name));
       list(s.services).forEach((svc, i) => {
@@ -186,6 +223,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S10",
     summary: "the OIDC issuer is the cluster's EKS issuer in the spec's region (https://oidc.eks.<region>.amazonaws.com/id/<ID>)",
+    reads: ["cluster.oidcIssuerUrl", "aws.region"],
     check(s, report) {
       const url = s.cluster?.oidcIssuerUrl;
       const region = s.aws?.region;
@@ -198,6 +236,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S11",
     summary: "the region belongs to the partition (aws-cn: cn-*, aws-us-gov: us-gov-*)",
+    reads: ["aws.partition", "aws.region"],
     check(s, report) {
       const { partition, region } = s.aws ?? ({} as PlatformSpec["aws"]);
       if (typeof region !== "string") return;
@@ -208,6 +247,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S12",
     summary: "derived AWS names fit AWS limits (S3 bucket 63, IAM role 64 characters)",
+    reads: ["name", "aws.accountId", "aws.region", "services[].name", "services[].vaultLogin", "services[].environments"],
     check(s, report) {
       if (typeof s.name !== "string" || typeof s.aws?.accountId !== "string" || typeof s.aws?.region !== "string") return;
       const names = derivedAwsNames(s);
@@ -222,6 +262,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S13",
     summary: "lifetimes are ordered: ttl <= max ttl for tokens, database credentials, certificates and CAs; TLS renewBefore < duration",
+    reads: ["vault.auth.kubernetes", "vault.pki", "vault.tls", "environments[].databaseCredentials", "environments[].production"],
     check(s, report) {
       const k = s.vault?.auth?.kubernetes;
       const pki = s.vault?.pki;
@@ -245,6 +286,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S14",
     summary: "an environment named prod/production/prd is marked production: true (developers are denied production)",
+    reads: ["environments[].name", "environments[].production"],
     check(s, report) {
       list(s.environments).forEach((env, i) => {
         if (/^(prod|production|prd)(-|$)/.test(String(env?.name)) && env?.production !== true) {
@@ -256,6 +298,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S15",
     summary: "service accounts are unique among services (a Vault role binds one workload, not two)",
+    reads: ["services[].name", "services[].serviceAccount"],
     check(s, report) {
       duplicates(list(s.services), (svc) => (typeof svc?.name === "string" ? serviceAccountName(svc) : undefined), (i, v) =>
         report(["services", i, "serviceAccount"], `service account "${String(v)}" is already used by another service`),
@@ -265,6 +308,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S16",
     summary: "dedicated clusters (vcluster/eks) have unique names, one environment each",
+    reads: ["environments[].cluster", "cluster.name"],
     check(s, report) {
       duplicates(list(s.environments), (e) => (e?.cluster?.type === "primary" ? undefined : e?.cluster?.name), (i, v) =>
         report(["environments", i, "cluster", "name"], `cluster "${String(v)}" already hosts another environment`),
@@ -279,6 +323,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S17",
     summary: "the Secrets Manager store, when enabled, has a prefix narrower than the whole account",
+    reads: ["externalSecrets.secretsManager"],
     check(s, report) {
       const sm = s.externalSecrets?.secretsManager;
       if (sm?.enabled && typeof sm.secretNamePrefix === "string" && sm.secretNamePrefix.replace(/\/$/, "").length < 2) {
@@ -289,6 +334,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S18",
     summary: "ci consumers' extraReadPaths name known environments and shared services",
+    reads: ["environments[].name", "sharedServices[].name", "ciConsumers[].extraReadPaths"],
     check(s, report) {
       const envs = new Set(list(s.environments).map((e) => e?.name));
       const shared = new Set(list(s.sharedServices).map((x) => x?.name));
@@ -305,6 +351,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S19",
     summary: "no environment name is another's name followed by '-' (dev and dev-eu would share the database/creds/dev-* grant)",
+    reads: ["environments[].name"],
     check(s, report) {
       const names = list(s.environments).map((e) => e?.name).filter((n): n is string => typeof n === "string");
       list(s.environments).forEach((env, i) => {
@@ -316,6 +363,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S20",
     summary: "services with vaultLogin aws-iam run only in primary-cluster environments (IAM trust names the primary cluster's identity provider)",
+    reads: ["environments[].name", "environments[].cluster", "services[].name", "services[].vaultLogin", "services[].environments"],
     check(s, report) {
       const dedicated = new Set(list(s.environments).filter((e) => e?.cluster && e.cluster.type !== "primary").map((e) => e.name));
       list(s.services).forEach((svc, i) => {
@@ -329,9 +377,36 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S21",
     summary: "vault.externalAddress is set when an environment has its own cluster (its ESO store cannot use the in-cluster service name)",
+    reads: ["environments[].name", "environments[].cluster", "vault.externalAddress"],
     check(s, report) {
       const i = list(s.environments).findIndex((e) => e?.cluster && e.cluster.type !== "primary");
       if (i >= 0 && !s.vault?.externalAddress) report(["vault", "externalAddress"], `required: environments[${i}] (${s.environments[i].name}) runs on its own cluster and reaches Vault from outside`);
+    },
+  },
+  {
+    id: "VEP-S40",
+    summary: "names generated from the spec are unique where they live: Kubernetes Secrets and service accounts per namespace, chart folders, Vault policies and roles, database roles, IAM roles",
+    reads: [
+      "name",
+      "aws",
+      "cluster.name",
+      "environments[].name",
+      "environments[].namespace",
+      "environments[].cluster",
+      "services[].name",
+      "services[].serviceAccount",
+      "services[].environments",
+      "services[].vaultLogin",
+      "services[].secrets[].name",
+      "services[].sharedServices",
+      "services[].databases[].name",
+      "ciConsumers[].name",
+    ],
+    check(s, report) {
+      for (const { claim, first } of nameCollisions(nameClaims(s))) {
+        const like = first.path ? `${first.what} (${formatPath(first.path)})` : first.what;
+        report(claim.path!, `${claim.what} would be named "${claim.name}", like ${like}; ${claim.scope} need unique names: rename one of them`);
+      }
     },
   },
 ];
