@@ -1,5 +1,17 @@
 import type { PlatformSpec } from "../spec/schema";
-import { derivedAwsNames, ESO_STORE_SERVICE_ACCOUNT, environmentNamespace, k8sNames, serviceAccountName, vaultNames } from "./names";
+import {
+  derivedAwsNames,
+  ESO_STORE_SERVICE_ACCOUNT,
+  environmentNamespace,
+  k8sNames,
+  kubernetesAuthMount,
+  kvPaths,
+  serviceAccountName,
+  terraformName,
+  VAULT_MOUNTS,
+  vaultConstructIds,
+  vaultNames,
+} from "./names";
 
 /**
  * Every name the layers generate from spec input that must be unique where it lives, with the
@@ -17,13 +29,15 @@ export interface NameClaim {
   what: string;
   /** Compare names case-insensitively (file names on macOS and Windows). */
   caseInsensitive?: boolean;
+  /** The thing named, when several spec fields lead to the same one (e.g. a connection two services share). */
+  object?: string;
 }
 
 const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 const text = (v: unknown): v is string => typeof v === "string" && v !== "";
 
 export function nameClaims(spec: PlatformSpec): NameClaim[] {
-  return [...kubernetesClaims(spec), ...vaultClaims(spec), ...awsClaims(spec)];
+  return [...kubernetesClaims(spec), ...vaultClaims(spec), ...terraformClaims(spec), ...awsClaims(spec)];
 }
 
 function kubernetesClaims(spec: PlatformSpec): NameClaim[] {
@@ -89,6 +103,54 @@ function vaultClaims(spec: PlatformSpec): NameClaim[] {
   return claims;
 }
 
+/**
+ * Terraform names (snake case of the construct path) of Vault-stack elements named from the spec:
+ * distinct Vault names can still meet there (auth mount kubernetes-role-eso + role eso-y against
+ * mount kubernetes + role eso-role-eso-y; KV paths apps/a--b/c/d and apps/a/b--c/d).
+ */
+function terraformClaims(spec: PlatformSpec): NameClaim[] {
+  const claims: NameClaim[] = [];
+  const tf = (kind: string, ids: string[], object: string, path: NameClaim["path"], what: string) =>
+    claims.push({ scope: `${kind} (as Terraform resource names)`, name: terraformName(ids), object, path, what });
+  const authRole = (mount: string, role: string, path: NameClaim["path"], what: string) =>
+    tf("Kubernetes auth roles", [vaultConstructIds.kubernetesAuth(mount), vaultConstructIds.role(role)], `${mount}/${role}`, path, what);
+  authRole(VAULT_MOUNTS.kubernetes, vaultNames.snapshot, undefined, "the snapshot job's role");
+  list(spec.ciConsumers).forEach((tool, t) => {
+    if (text(tool?.name) && tool.auth?.method === "kubernetes") authRole(VAULT_MOUNTS.kubernetes, vaultNames.ciTool(tool.name), ["ciConsumers", t, "name"], `the role of CI consumer ${tool.name}`);
+  });
+  const envs = new Map(list(spec.environments).filter((e) => text(e?.name) && e.cluster).map((e, k) => [e.name, { env: e, k }]));
+  for (const [name, { env, k }] of envs) authRole(kubernetesAuthMount(env), vaultNames.esoStore(name), ["environments", k, "name"], `the ESO store role of ${name}`);
+  const dbServer = new Map(list(spec.databases).map((d) => [d?.name, d]));
+  list(spec.services).forEach((svc, i) => {
+    if (!text(svc?.name)) return;
+    list(svc.environments).forEach((envName, j) => {
+      const env = envs.get(envName)?.env;
+      if (!env) return;
+      const at = ["services", i, "environments", j];
+      if (svc.vaultLogin === "kubernetes") authRole(kubernetesAuthMount(env), vaultNames.service(envName, svc.name), at, `the role of ${svc.name} in ${envName}`);
+      list(svc.secrets).forEach((secret, k) => {
+        if (!text(secret?.name)) return;
+        const path = kvPaths.appSecret(envName, svc.name, secret.name);
+        tf("KV metadata entries", ["kv", vaultConstructIds.kvMetadata(path)], path, ["services", i, "secrets", k, "name"], `the KV entry ${path}`);
+      });
+      list(svc.sharedServices).forEach((shared, k) => {
+        if (!text(shared)) return;
+        const path = kvPaths.sharedService(shared, envName);
+        tf("KV metadata entries", ["kv", vaultConstructIds.kvMetadata(path)], path, ["services", i, "sharedServices", k], `the KV entry ${path}`);
+      });
+      list(svc.databases).forEach((use, k) => {
+        if (!text(use?.name) || !dbServer.has(use.name)) return;
+        const connection = vaultNames.databaseConnection(envName, use.name);
+        const role = vaultNames.databaseRole(envName, svc.name, use.name);
+        const dbAt = ["services", i, "databases", k, "name"];
+        tf("database connections", ["database", vaultConstructIds.databaseConnection(connection)], connection, dbAt, `the connection ${connection}`);
+        tf("database roles", ["database", vaultConstructIds.role(role)], role, dbAt, `the database role ${role}`);
+      });
+    });
+  });
+  return claims;
+}
+
 function awsClaims(spec: PlatformSpec): NameClaim[] {
   if (!text(spec.name) || !spec.aws) return [];
   const names = derivedAwsNames(spec);
@@ -120,6 +182,7 @@ export function nameCollisions(claims: NameClaim[]): NameCollision[] {
   for (const claim of claims) {
     const key = `${claim.scope}\0${claim.caseInsensitive ? claim.name.toLowerCase() : claim.name}`;
     const first = seen.get(key);
+    if (first?.object !== undefined && first.object === claim.object) continue;
     if (!first) {
       seen.set(key, claim);
       continue;

@@ -154,3 +154,22 @@ export const k8sNames = {
 export function vaultActiveAddress(vaultNamespace: string): string {
   return `https://${k8sNames.vaultServices.active}.${vaultNamespace}.svc:8200`;
 }
+
+/**
+ * Terraform resource name of a construct path below a stack: the ids (constructs turn "/" into
+ * "--") joined with "_", in snake case, never hashed. stacks/platform-stack.ts names every element
+ * with it; it is not one-to-one ("a-b" and "a_b" meet), so spec-derived ones are checked (VEP-S40).
+ */
+export function terraformName(constructIds: string[]): string {
+  const joined = constructIds.map((id) => id.replace(/\//g, "--")).join("_").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
+  return /^[a-z_]/.test(joined) ? joined : `_${joined}`;
+}
+
+/** Construct ids of Vault-stack elements named from the spec (their Terraform names come from terraformName). */
+export const vaultConstructIds = {
+  kubernetesAuth: (mountPath: string) => `auth_${mountPath}`,
+  role: (name: string) => `role_${name}`,
+  kvMetadata: (path: string) => `metadata_${path}`,
+  databaseConnection: (name: string) => `connection_${name}`,
+  rotateRoot: (connection: string) => `rotate_root_${connection}`,
+} as const;

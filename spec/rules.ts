@@ -400,7 +400,9 @@ export const specRules: SpecRule[] = [
       "services[].secrets[].name",
       "services[].sharedServices",
       "services[].databases[].name",
+      "databases[].name",
       "ciConsumers[].name",
+      "ciConsumers[].auth",
     ],
     check(s, report) {
       for (const { claim, first } of nameCollisions(nameClaims(s))) {

@@ -1,4 +1,5 @@
 import { TerraformDataSource, type TerraformElement, TerraformResource, TerraformStack } from "cdktf";
+import { terraformName } from "../model/names";
 
 /**
  * A stack whose Terraform addresses are readable and stable: the construct path below the
@@ -9,9 +10,7 @@ export class PlatformStack extends TerraformStack {
   private readonly addresses = new Map<string, TerraformElement>();
 
   protected allocateLogicalId(element: TerraformElement): string {
-    const parts = element.node.scopes.slice(2).map((s) => s.node.id);
-    const joined = parts.join("_").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
-    const id = /^[a-z_]/.test(joined) ? joined : `_${joined}`;
+    const id = terraformName(element.node.scopes.slice(2).map((s) => s.node.id));
     // Snake case is not one-to-one (a-b/c and a/b-c meet): two elements sharing an address would be merged silently.
     const address = `${addressKind(element)}.${id}`;
     const holder = this.addresses.get(address);

@@ -84,6 +84,7 @@ const cases: Case[] = [
     path: "vault.externalAddress",
     rule: "VEP-S21",
   },
+  { name: "a KV secret named like a shared service the service uses", break: (s) => s.services[1].secrets.push({ name: "kafka", keys: ["X"] }), path: "services[1].secrets[1].name", rule: "VEP-S40" },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 
