@@ -156,6 +156,8 @@ function checkPlacement(targets: Target[], protect: WriteOptions["protect"], oth
       const real = realTarget(resolve(p.path));
       if (isWithin(real, t.final)) refuse(t, real === t.final ? `is ${p.what}` : `contains ${p.what} (${p.path}), and every synth replaces the whole folder`);
     }
+  }
+  for (const t of targets) {
     for (const other of [...targets, ...others]) {
       if (other === t) continue;
       if (other.final === t.final) refuse(t, `is also the ${other.tree.option} folder: give each layer its own folder`);

@@ -1,23 +1,9 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "./helpers/synth";
-
-/** sha256 of every file below dir, keyed by relative path. */
-function treeHash(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { treeHash } from "./helpers/tree";
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "vep-cli-"));
 
@@ -94,15 +80,15 @@ describe("main.ts (the synth command)", () => {
     expect(runCli(["--only", "helm"], { cwd }).status).toBe(2);
   });
 
-  it("a failure while rendering one layer leaves both previous trees in place (they are swapped in together)", () => {
+  it("an output path that cannot be created leaves both previous trees in place, exit 2, naming the path", () => {
     const cwd = freshDir();
     expect(runCli([], { cwd }).status).toBe(0);
     const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
-    // A valid spec that renders differently, and a dist path that cannot be created: Terraform renders, Kubernetes fails.
+    // A valid spec that renders differently, and a dist path below a file.
     writeFileSync(join(cwd, "blocker"), "");
     const r = runCli([join(ROOT, "examples/vcluster-oidc.yaml"), "--dist", join(cwd, "blocker", "dist")], { cwd });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^synth failed: /);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--dist ${join(cwd, "blocker", "dist")}: cannot be created, ${join(cwd, "blocker")} is a file. Nothing was written.`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect({ tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) }).toEqual(before);
     expect(readdirSync(cwd).filter((f) => f.startsWith("."))).toEqual([]);
