@@ -122,7 +122,7 @@ async function readSpecFile(path: string, abs: string): Promise<unknown> {
         const { tsImport } = await import("tsx/esm/api");
         mod = (await tsImport(pathToFileURL(abs).href, __filename)) as Record<string, unknown>;
       } catch (e) {
-        throw new SpecError(path, tsTransformProblems(e, abs, path));
+        throw new SpecError(path, tsTransformProblems(e, abs));
       }
       const inner = mod.default as Record<string, unknown> | undefined;
       const spec = inner?.spec ?? mod.spec ?? (inner && "name" in inner ? inner : undefined) ?? inner?.default;

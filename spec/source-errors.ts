@@ -88,14 +88,15 @@ function unclosedFlowCollections(text: string): FlowStart[] {
  * A TypeScript/JavaScript spec that does not compile: esbuild's errors (tsx transforms with it)
  * as `<file>:<line>:<column>: ERROR: <text>` lines, shown with the offending line.
  */
-export function tsTransformProblems(e: unknown, abs: string, shownPath: string): SourceProblem[] {
+export function tsTransformProblems(e: unknown, abs: string): SourceProblem[] {
   const message = e instanceof Error ? e.message : String(e);
   const problems: SourceProblem[] = [];
   for (const m of message.matchAll(/^(.+?):(\d+):(\d+): (?:ERROR: )?(.+)$/gm)) {
     const [, file, line, column, text] = m;
     const lineText = file === abs ? (safeRead(abs).split("\n")[Number(line) - 1] ?? "") : "";
-    const where = file === abs ? shownPath : file;
-    problems.push({ path: `(file line ${line}, column ${Number(column) + 1})`, message: `${where}: ${text}${lineText ? codeFrame(lineText, Number(line), Number(column) + 1) : ""}` });
+    // An error in a module the spec imports names that module.
+    const where = file === abs ? "" : `${file}: `;
+    problems.push({ path: `(file line ${line}, column ${Number(column) + 1})`, message: `${where}${text}${lineText ? codeFrame(lineText, Number(line), Number(column) + 1) : ""}` });
   }
   if (problems.length > 0) return problems;
   return [{ path: "(file)", message: `could not load module: ${message.split("\n").filter((l) => l.trim() !== "").slice(0, 3).join(" ")}` }];
