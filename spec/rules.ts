@@ -385,7 +385,7 @@ export const specRules: SpecRule[] = [
   },
   {
     id: "VEP-S40",
-    summary: "names generated from the spec are unique where they live: Kubernetes Secrets and service accounts per namespace, chart folders, Vault policies and roles, database roles, IAM roles",
+    summary: "names generated from the spec are unique where they live: Kubernetes Secrets and service accounts per namespace, chart folders, Vault policies and roles, database roles, IAM roles, Terraform resource names",
     reads: [
       "name",
       "aws",
