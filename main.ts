@@ -10,8 +10,6 @@ import { cpSync, existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { OutputUsageError, type OutputRecord, type OutputTree, projectRelative, readOutputRecord, writeTreesAtomically } from "./lib/output";
-import { synthKubernetes } from "./lib/synth-kubernetes";
-import { synthTerraform } from "./lib/synth-terraform";
 import { buildPlatformModel } from "./model";
 import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
 import { SpecError } from "./spec/validate";
@@ -26,6 +24,14 @@ An output folder must be new, empty, or an earlier output of this tool (it holds
 every synth replaces the whole folder.`;
 
 class UsageError extends Error {}
+
+/** The renderers load cdktf, cdk8s and the providers (seconds): only once the spec and the folders passed their checks. */
+function renderers() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { synthTerraform } = require("./lib/synth-terraform") as typeof import("./lib/synth-terraform");
+  const { synthKubernetes } = require("./lib/synth-kubernetes") as typeof import("./lib/synth-kubernetes");
+  return { terraform: synthTerraform, kubernetes: synthKubernetes };
+}
 
 /** Terraform working files that survive a re-synth (providers, lock file), like cdktf's own synth. */
 const TERRAFORM_CARRY_OVER = ["stacks/*/.terraform", "stacks/*/.terraform.lock.hcl"];
@@ -53,11 +59,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const trees: OutputTree[] = [];
   const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
-    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: (tmp) => synthTerraform(model, { writeDir: tmp, finalDir: tfOut.dir }) });
+    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: (tmp) => renderers().terraform(model, { writeDir: tmp, finalDir: tfOut.dir }) });
     lines.push(`  terraform:  ${tfOut.dir}/stacks/{aws,vault}`);
   }
   if (only !== "terraform") {
-    trees.push({ ...dist, record: record("kubernetes"), write: (tmp) => synthKubernetes(model, { writeDir: tmp }) });
+    trees.push({ ...dist, record: record("kubernetes"), write: (tmp) => renderers().kubernetes(model, { writeDir: tmp }) });
     lines.push(`  kubernetes: ${dist.dir}/<cluster>/<component>`);
   }
   const otherLayer = only === "terraform" ? dist : only === "kubernetes" ? tfOut : undefined;

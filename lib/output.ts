@@ -28,7 +28,7 @@ export interface OutputTree {
   option: string;
   record: OutputRecord;
   /** Writes the tree into an empty folder. */
-  write(into: string): void;
+  write(into: string): void | Promise<void>;
   /** Relative paths (one `*` segment allowed) carried from the previous tree into the new one. */
   carryOver?: string[];
 }
@@ -84,7 +84,7 @@ export async function writeTreesAtomically(trees: OutputTree[], opts: WriteOptio
     }
     for (const t of targets) {
       staged.push(t);
-      stage(t);
+      await stage(t);
       // Synthesis is synchronous: this is where a pending Ctrl-C gets to run onSignal.
       await new Promise((r) => setImmediate(r));
     }
@@ -247,10 +247,10 @@ function checkOwnership(t: Target): void {
   if (entries.includes(".git")) throw new OutputUsageError(`${where}: is the root of a git repository (.git); point it at a subfolder of the repository. Nothing was written.`);
 }
 
-function stage(t: Target): void {
+async function stage(t: Target): Promise<void> {
   try {
     mkdirSync(t.tmp);
-    t.tree.write(t.tmp);
+    await t.tree.write(t.tmp);
     writeFileSync(join(t.tmp, OWNER_MARKER), markerText(t.tree.record));
   } catch (e) {
     throw new OutputWriteError(`cannot write ${t.tree.option} ${t.tree.dir}: ${userMessage(e, t)}; the previous output is untouched`);
