@@ -125,7 +125,10 @@ describe("the tool's own output folders", () => {
 });
 
 describe("interrupted and concurrent synths", () => {
-  it("SIGINT while rendering removes every temporary folder and lock; the previous output stays", async () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s while rendering removes every temporary folder and lock; the previous output stays", async (signal, exitCode) => {
     const cwd = freshDir();
     expect((await runCli([], { cwd })).status).toBe(0);
     const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
@@ -136,10 +139,10 @@ describe("interrupted and concurrent synths", () => {
     const deadline = Date.now() + 60_000;
     while (!dotEntries(cwd).some((f) => f.startsWith(".cdktf.out.tmp-")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(dotEntries(cwd).some((f) => f.startsWith(".cdktf.out.tmp-"))).toBe(true);
-    child.kill("SIGINT");
+    child.kill(signal);
     const { code } = await exited;
-    expect(code).toBe(130);
-    expect(stderr).toContain("interrupted (SIGINT): nothing was written");
+    expect(code).toBe(exitCode);
+    expect(stderr).toContain(`interrupted (${signal}): nothing was written`);
     expect(dotEntries(cwd)).toEqual([]);
     expect({ tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) }).toEqual(before);
   }, 120_000);
