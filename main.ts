@@ -3,27 +3,39 @@
  *
  *   tsx main.ts [spec-file] [--out cdktf.out] [--dist dist] [--only terraform|kubernetes]
  *
- * The spec comes from the path given, else $VAULT_EKS_SPEC, else the bundled reference spec.
- * Exit codes: 0 written, 2 bad spec or usage (nothing written), 1 unexpected failure.
+ * The spec comes from the path given, else $VAULT_EKS_SPEC, else vault-eks.config.json, else the
+ * bundled reference spec. Exit codes: 0 written, 2 bad spec or usage (nothing written), 1 unexpected failure.
  */
+import { cpSync, existsSync, readdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { replaceDirsTogether, type StagedDir, stageDir } from "./lib/replace-dir";
-import { synthKubernetes } from "./lib/synth-kubernetes";
-import { synthTerraform } from "./lib/synth-terraform";
+import { OutputUsageError, type OutputRecord, type OutputTree, projectRelative, readOutputRecord, writeTreesAtomically } from "./lib/output";
 import { buildPlatformModel } from "./model";
-import { loadSpec, SPEC_ENV_VAR } from "./spec/load";
+import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
 import { SpecError } from "./spec/validate";
 
 const USAGE = `usage: main.ts [spec.(ts|json|yaml)] [--out <dir>] [--dist <dir>] [--only terraform|kubernetes]
-  spec       platform spec file (default: $${SPEC_ENV_VAR}, else the bundled reference spec)
-  --out      Terraform output directory (default: $CDKTF_OUTDIR, else cdktf.out)
+  spec       platform spec file (default: $${SPEC_ENV_VAR}, else "spec" in ${CONFIG_FILE}, else the bundled reference spec)
+  --out      Terraform output folder (default: $CDKTF_OUTDIR, else cdktf.out)
   --dist     Kubernetes manifests for GitOps (default: $CDK8S_OUTDIR, else dist)
-  --only     render one layer (cdktf.json and cdk8s.yaml use this)`;
+  --only     render one layer (cdktf.json and cdk8s.yaml use this)
+  -h, --help this text
+An output folder must be new, empty, or an earlier output of this tool (it holds a .vault-eks-platform file):
+every synth replaces the whole folder.`;
 
 class UsageError extends Error {}
 
+/** The renderers load cdktf, cdk8s and the providers (seconds): only once the spec and the folders passed their checks. */
+function renderers() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { synthTerraform } = require("./lib/synth-terraform") as typeof import("./lib/synth-terraform");
+  const { synthKubernetes } = require("./lib/synth-kubernetes") as typeof import("./lib/synth-kubernetes");
+  return { terraform: synthTerraform, kubernetes: synthKubernetes };
+}
+
 /** Terraform working files that survive a re-synth (providers, lock file), like cdktf's own synth. */
 const TERRAFORM_CARRY_OVER = ["stacks/*/.terraform", "stacks/*/.terraform.lock.hcl"];
+const PROJECT_ROOT = __dirname;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let parsed;
@@ -37,23 +49,67 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const only = parsed.values.only;
   if (only !== undefined && only !== "terraform" && only !== "kubernetes") throw new UsageError(`--only takes terraform or kubernetes, got "${only}"`);
 
-  const { source, spec } = await loadSpec(parsed.positionals[0] ?? env[SPEC_ENV_VAR], env);
+  const specPath = resolveSpecPath(parsed.positionals[0], env);
+  const { source, spec } = await loadSpec(specPath?.path, env);
   const model = buildPlatformModel(spec);
-  const lines = [`${model.name}: synthesized from ${source}`];
-  const stages: (() => StagedDir)[] = [];
+  const tfOut = { dir: parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out", option: parsed.values.out ? "--out" : env.CDKTF_OUTDIR ? "$CDKTF_OUTDIR" : "--out" };
+  const dist = { dir: parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist", option: parsed.values.dist ? "--dist" : env.CDK8S_OUTDIR ? "$CDK8S_OUTDIR" : "--dist" };
+  const record = (layer: OutputRecord["layer"]): OutputRecord => ({ layer, platform: model.name, spec: specPath ? projectRelative(specPath.path) : source, specDigest: specDigest(spec) });
+
+  const trees: OutputTree[] = [];
+  const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
-    const tfOut = parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out";
-    stages.push(() => stageDir(tfOut, (tmp) => synthTerraform(model, { writeDir: tmp, finalDir: tfOut }), { carryOver: TERRAFORM_CARRY_OVER }));
-    lines.push(`  terraform:  ${tfOut}/stacks/{aws,vault}`);
+    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: (tmp) => renderers().terraform(model, { writeDir: tmp, finalDir: tfOut.dir }) });
+    lines.push(`  terraform:  ${tfOut.dir}/stacks/{aws,vault}`);
   }
   if (only !== "terraform") {
-    const dist = parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist";
-    stages.push(() => stageDir(dist, (tmp) => synthKubernetes(model, { writeDir: tmp })));
-    lines.push(`  kubernetes: ${dist}/<cluster>/<component>`);
+    trees.push({ ...dist, record: record("kubernetes"), write: (tmp) => renderers().kubernetes(model, { writeDir: tmp }) });
+    lines.push(`  kubernetes: ${dist.dir}/<cluster>/<component>`);
   }
+  const otherLayer = only === "terraform" ? dist : only === "kubernetes" ? tfOut : undefined;
+  if (otherLayer) checkOtherLayer(otherLayer, record(only!));
   // Both layers are built first and swapped in together: never new Terraform beside old manifests.
-  replaceDirsTogether(stages);
+  await writeTreesAtomically(trees, {
+    protect: [
+      { path: process.cwd(), what: "the current folder" },
+      { path: PROJECT_ROOT, what: "the vault-eks-platform project" },
+      ...(specPath ? [{ path: specPath.path, what: "the spec file" }] : []),
+    ],
+    // The folder of the layer not rendered now must not be nested with this one either.
+    others: otherLayer ? [otherLayer] : [],
+  });
+  copyForCdk8s(parsed.values.dist, env, dist.dir);
   return lines.join("\n");
+}
+
+/**
+ * Rendering one layer (cdktf and cdk8s do) must not pair it silently with the other layer from
+ * another spec: a different spec file is refused, an edited one is a warning.
+ */
+function checkOtherLayer(other: { dir: string; option: string }, now: OutputRecord): void {
+  const before = existsSync(other.dir) ? readOutputRecord(other.dir) : undefined;
+  if (!before) return;
+  if (before.spec !== now.spec) {
+    const file = [now.spec, before.spec].find((spec) => spec !== REFERENCE_SOURCE);
+    throw new OutputUsageError(
+      `${other.dir} holds the ${before.layer} layer rendered from ${before.spec}, but this run renders the ${now.layer} layer from ${now.spec}: ` +
+        `the two layers would come from different specs, so nothing was written. Render both layers from one spec with npm run synth${now.spec === REFERENCE_SOURCE ? "" : ` -- ${now.spec}`}` +
+        `${file ? `, or name the spec once in ${CONFIG_FILE} ({ "spec": "${file}" }): npm run synth, cdktf and cdk8s all read it` : ""}.`,
+    );
+  }
+  if (before.specDigest !== now.specDigest) console.error(`warning: ${other.dir} was synthesized from another version of ${now.spec}; run npm run synth to render both layers from this one`);
+}
+
+/**
+ * `cdk8s synth` deletes its output folder before it starts the app (cdk8s-cli's synth command), so
+ * cdk8s.yaml points it at a scratch folder and passes --dist explicitly: dist/ is written safely
+ * above, and the scratch folder gets a copy for cdk8s's listing and validation plugins.
+ */
+function copyForCdk8s(distFlag: string | undefined, env: NodeJS.ProcessEnv, dist: string): void {
+  const scratch = env.CDK8S_OUTDIR;
+  if (distFlag === undefined || !scratch || !env.CDK8S_RECORD_CONSTRUCT_METADATA || resolve(scratch) === resolve(dist)) return;
+  if (existsSync(scratch) && readdirSync(scratch).length > 0) return;
+  cpSync(dist, scratch, { recursive: true });
 }
 
 if (require.main === module) {
@@ -65,6 +121,9 @@ if (require.main === module) {
         process.exitCode = 2;
       } else if (e instanceof UsageError) {
         console.error(`${e.message}\n${USAGE}`);
+        process.exitCode = 2;
+      } else if (e instanceof OutputUsageError) {
+        console.error(e.message);
         process.exitCode = 2;
       } else {
         console.error(`synth failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -2,6 +2,7 @@ import { KubeClusterRoleBinding } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
 import type { PlatformModel } from "../model";
 import type { EnvironmentModel } from "../model/kubernetes/types";
+import { k8sNames } from "../model/names";
 import { externalSecret, vaultDynamicSecret } from "./eso/external-secret";
 import { vaultStore } from "./eso/stores";
 import { PlatformChart } from "./platform-chart";
@@ -18,7 +19,7 @@ import { VAULT_POD_LABELS, VAULT_PORTS } from "./vault/pods";
  */
 export class EnvironmentChart extends PlatformChart {
   constructor(scope: Construct, model: PlatformModel, env: EnvironmentModel) {
-    super(scope, { cluster: env.cluster, component: `env-${env.name}`, platform: model.name });
+    super(scope, { cluster: env.cluster, component: k8sNames.environmentComponent(env.name), platform: model.name });
     const ns = env.namespace;
     restrictedNamespace(this, ns, { "vault-eks-platform/environment": env.name });
     vaultCaConfigMap(this, ns, env.caCertificatePem);

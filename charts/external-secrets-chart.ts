@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { PlatformModel } from "../model";
 import { secretsManagerStore, vaultStore } from "./eso/stores";
+import { k8sNames } from "../model/names";
 import { PlatformChart } from "./platform-chart";
 import { vaultCaConfigMap } from "./resources/config-map";
 import { serviceAccount } from "./resources/service-account";
@@ -8,7 +9,7 @@ import { serviceAccount } from "./resources/service-account";
 /** ESO stores of the primary cluster: one ClusterSecretStore per environment, limited to its namespace. */
 export class ExternalSecretsChart extends PlatformChart {
   constructor(scope: Construct, model: PlatformModel) {
-    super(scope, { cluster: model.kubernetes.primaryCluster, component: "external-secrets", platform: model.name });
+    super(scope, { cluster: model.kubernetes.primaryCluster, component: k8sNames.components.externalSecrets, platform: model.name });
     const eso = model.kubernetes.externalSecrets;
     vaultCaConfigMap(this, eso.namespace, eso.caCertificatePem);
     for (const store of eso.clusterStores) vaultStore(this, store);

@@ -1,5 +1,6 @@
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
+import { k8sNames } from "../model/names";
 
 export interface PlatformChartProps {
   /** Cluster the chart's manifests are applied to (dist/<cluster>/). */
@@ -19,7 +20,7 @@ export class PlatformChart extends Chart {
   readonly component: string;
 
   constructor(scope: Construct, props: PlatformChartProps) {
-    super(scope, `${props.cluster}--${props.component}`, {
+    super(scope, k8sNames.chartId(props.cluster, props.component), {
       disableResourceNameHashes: true,
       labels: { "app.kubernetes.io/managed-by": "vault-eks-platform", "app.kubernetes.io/part-of": props.platform },
     });

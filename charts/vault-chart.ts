@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { PlatformModel } from "../model";
+import { k8sNames } from "../model/names";
 import { PlatformChart } from "./platform-chart";
 import { vaultCaConfigMap } from "./resources/config-map";
 import { restrictedNamespace } from "./resources/namespace";
@@ -21,7 +22,7 @@ import { vaultStorageClass } from "./vault/storage-class";
  */
 export class VaultChart extends PlatformChart {
   constructor(scope: Construct, model: PlatformModel) {
-    super(scope, { cluster: model.kubernetes.primaryCluster, component: "vault", platform: model.name });
+    super(scope, { cluster: model.kubernetes.primaryCluster, component: k8sNames.components.vault, platform: model.name });
     const vault = model.kubernetes.vault;
     restrictedNamespace(this, vault.namespace);
     vaultCaConfigMap(this, vault.namespace, model.kubernetes.externalSecrets.caCertificatePem);

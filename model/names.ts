@@ -168,6 +168,18 @@ export const k8sNames = {
   certificateProbe: "vault-cert-probe",
   /** The raft snapshot CronJob; its Jobs are named `<name>-<scheduled minute>` (alerts match them). */
   snapshotCronJob: "vault-snapshot",
+  /** ExternalSecret of a service's KV secret, and the Secret it writes, in the environment's namespace. */
+  appSecret: (service: string, secret: string) => `${service}-${secret}`,
+  /** ExternalSecret and Secret with a service's credentials for a kafka/redis shared service. */
+  sharedServiceSecret: (service: string, shared: string) => `${service}-${shared}`,
+  /** ExternalSecret, Secret and VaultDynamicSecret generator of a service's database credentials ('_' is not allowed in Kubernetes names). */
+  databaseSecret: (service: string, database: string) => `${service}-${database.replace(/_/g, "-")}-db`,
+  /** GitOps component folders of the primary cluster: dist/<cluster>/<component>/. */
+  components: { vault: "vault", vaultBackup: "vault-backup", monitoring: "monitoring", externalSecrets: "external-secrets" },
+  /** GitOps component folder of an environment: dist/<cluster>/env-<name>/. */
+  environmentComponent: (env: string) => `env-${env}`,
+  /** cdk8s chart id of a cluster's component (unique in the app). */
+  chartId: (cluster: string, component: string) => `${cluster}--${component}`,
 } as const;
 
 /** In-cluster address ESO and clients use: the active node only, over TLS. */
@@ -197,4 +209,23 @@ export const podLabels = {
   vault: { "app.kubernetes.io/name": "vault", "app.kubernetes.io/instance": "vault", component: "server" },
   snapshot: { "app.kubernetes.io/name": "vault-snapshot" },
   certificateProbe: { "app.kubernetes.io/name": k8sNames.certificateProbe },
+} as const;
+
+/**
+ * Terraform resource name of a construct path below a stack: the ids (constructs turn "/" into
+ * "--") joined with "_", in snake case, never hashed. stacks/platform-stack.ts names every element
+ * with it; it is not one-to-one ("a-b" and "a_b" meet), so spec-derived ones are checked (VEP-S34).
+ */
+export function terraformName(constructIds: string[]): string {
+  const joined = constructIds.map((id) => id.replace(/\//g, "--")).join("_").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
+  return /^[a-z_]/.test(joined) ? joined : `_${joined}`;
+}
+
+/** Construct ids of Vault-stack elements named from the spec (their Terraform names come from terraformName). */
+export const vaultConstructIds = {
+  kubernetesAuth: (mountPath: string) => `auth_${mountPath}`,
+  role: (name: string) => `role_${name}`,
+  kvMetadata: (path: string) => `metadata_${path}`,
+  databaseConnection: (name: string) => `connection_${name}`,
+  rotateRoot: (connection: string) => `rotate_root_${connection}`,
 } as const;

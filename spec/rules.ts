@@ -1,6 +1,8 @@
 import { durationSeconds, quantity, quantityBytes } from "./primitives";
 import type { PlatformSpec } from "./schema";
+import { nameClaims, nameCollisions } from "../model/name-claims";
 import { DEFAULT_API_AUDIENCE, derivedAwsNames, environmentNamespace, isLoopback, kubernetesApiAudience, serviceAccountName, vclusterService } from "../model/names";
+import { formatPath } from "./path";
 
 /**
  * Rules that relate one part of the spec to another. Field-level constraints are in schema.ts.
@@ -11,7 +13,30 @@ export type Path = (string | number)[];
 export interface SpecRule {
   id: string;
   summary: string;
+  /**
+   * Every spec field the check reads: dotted paths, `[]` for any list item, `*` for any map key
+   * (e.g. "services[].environments"). When one of them fails its field check, the rule stays
+   * silent. A test records what each rule really reads and requires it listed here.
+   */
+  reads: string[];
   check(spec: PlatformSpec, report: (path: Path, message: string) => void): void;
+}
+
+function readSegments(read: string): string[] {
+  return read.replace(/\[\]/g, ".[]").split(".").filter(Boolean);
+}
+
+/** True when a problem at `path` is inside the field a rule reads, or is the absence of something on the way to it. */
+export function readsConflict(read: string, path: readonly PropertyKey[]): boolean {
+  const segments = readSegments(read);
+  const n = Math.min(segments.length, path.length);
+  for (let i = 0; i < n; i++) {
+    const seg = segments[i];
+    const part = path[i];
+    const match = seg === "[]" ? typeof part === "number" : seg === "*" ? typeof part === "string" : part === seg;
+    if (!match) return false;
+  }
+  return true;
 }
 
 const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
@@ -40,6 +65,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S01",
     summary: "vault.replicas is odd and at least 3 (Raft quorum survives one loss without split votes)",
+    reads: ["vault.replicas"],
     check(s, report) {
       const r = s.vault?.replicas;
       if (typeof r === "number" && (r < 3 || r % 2 === 0)) report(["vault", "replicas"], `must be odd and at least 3 (got ${r})`);
@@ -48,6 +74,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S02",
     summary: "names are unique: environments, services, shared services, databases, CI consumers, transit keys",
+    reads: ["environments[].name", "services[].name", "sharedServices[].name", "databases[].name", "ciConsumers[].name", "vault.transit.keys[].name", "services[].secrets[].name", "services[].secrets[].keys", "services[].databases[].name", "services[].environments", "services[].sharedServices", "services[].transitKeys"],
     check(s, report) {
       const groups: [Path, { name?: unknown }[]][] = [
         [["environments"], list(s.environments)],
@@ -63,6 +90,9 @@ export const specRules: SpecRule[] = [
       list(s.services).forEach((svc, i) => {
         duplicates(list(svc?.secrets), (x) => x?.name, (j, v) => report(["services", i, "secrets", j, "name"], `duplicate secret "${String(v)}" in ${svc.name}`));
         duplicates(list(svc?.databases), (x) => x?.name, (j, v) => report(["services", i, "databases", j, "name"], `database "${String(v)}" listed twice`));
+        for (const field of ["environments", "sharedServices", "transitKeys"] as const) {
+          duplicates(list(svc?.[field]), (x) => x, (j, v) => report(["services", i, field, j], `"${String(v)}" listed twice`));
+        }
         list(svc?.secrets).forEach((sec, j) =>
           duplicates(list(sec?.keys), (k) => k, (k, v) => report(["services", i, "secrets", j, "keys", k], `duplicate key "${String(v)}"`)),
         );
@@ -72,6 +102,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S03",
     summary: "namespaces do not collide: each primary-cluster environment has its own namespace, distinct from the Vault, ESO and monitoring namespaces",
+    reads: ["vault.namespace", "externalSecrets.namespace", "monitoring.namespace", "environments[].name", "environments[].namespace", "environments[].cluster"],
     check(s, report) {
       const platform = new Map<string, string>([
         [s.vault?.namespace, "vault.namespace"],
@@ -95,6 +126,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S04",
     summary: "every environment a service names exists",
+    reads: ["environments[].name", "services[].environments"],
     check(s, report) {
       const envs = new Set(list(s.environments).map((e) => e?.name));
       list(s.services).forEach((svc, i) =>
@@ -107,6 +139,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S05",
     summary: "every database a service uses is declared in databases",
+    reads: ["databases[].name", "services[].databases[].name"],
     check(s, report) {
       const dbs = new Set(list(s.databases).map((d) => d?.name));
       list(s.services).forEach((svc, i) =>
@@ -119,6 +152,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S06",
     summary: "a service's sharedServices are declared and are kafka or redis (PostgreSQL is reached through databases)",
+    reads: ["sharedServices[].name", "sharedServices[].kind", "services[].sharedServices"],
     check(s, report) {
       const kinds = new Map(list(s.sharedServices).map((x) => [x?.name, x?.kind]));
       list(s.services).forEach((svc, i) =>
@@ -133,6 +167,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S07",
     summary: "a database's server is a shared service of kind postgres",
+    reads: ["sharedServices[].name", "sharedServices[].kind", "databases[].server"],
     check(s, report) {
       const kinds = new Map(list(s.sharedServices).map((x) => [x?.name, x?.kind]));
       list(s.databases).forEach((db, i) => {
@@ -145,6 +180,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S08",
     summary: "shared-service endpoints are keyed by known environments, and every environment that uses a shared service or database has an endpoint for it",
+    reads: ["environments[].name", "sharedServices[].name", "sharedServices[].endpoints", "databases[].name", "databases[].server", "services[].environments", "services[].sharedServices", "services[].databases[].name"],
     check(s, report) {
       const envs = new Set(list(s.environments).map((e) => e?.name));
       const byName = new Map(list(s.sharedServices).map((x, i) => [x?.name, i]));
@@ -172,6 +208,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S09",
     summary: "a service's transit keys are declared in vault.transit.keys, and using them requires vaultLogin",
+    reads: ["vault.transit.keys[].name", "services[].name", "services[].transitKeys", "services[].vaultLogin"],
     check(s, report) {
       const keys = new Set(list(s.vault?.transit?.keys).map((k) => k?.name));
       list(s.services).forEach((svc, i) => {
@@ -187,6 +224,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S10",
     summary: "the OIDC issuer is the cluster's EKS issuer in the spec's region (https://oidc.eks.<region>.amazonaws.com/id/<ID>)",
+    reads: ["cluster.oidcIssuerUrl", "aws.region"],
     check(s, report) {
       const url = s.cluster?.oidcIssuerUrl;
       const region = s.aws?.region;
@@ -199,6 +237,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S11",
     summary: "the region belongs to the partition (aws-cn: cn-*, aws-us-gov: us-gov-*)",
+    reads: ["aws.partition", "aws.region"],
     check(s, report) {
       const { partition, region } = s.aws ?? ({} as PlatformSpec["aws"]);
       if (typeof region !== "string") return;
@@ -209,6 +248,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S12",
     summary: "derived AWS names fit AWS limits (S3 bucket 63, IAM role 64 characters)",
+    reads: ["name", "aws.accountId", "aws.region", "services[].name", "services[].vaultLogin", "services[].environments"],
     check(s, report) {
       if (typeof s.name !== "string" || typeof s.aws?.accountId !== "string" || typeof s.aws?.region !== "string") return;
       const names = derivedAwsNames(s);
@@ -223,6 +263,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S13",
     summary: "lifetimes are ordered: ttl <= max ttl for tokens, database credentials, certificates and CAs; TLS renewBefore < duration",
+    reads: ["vault.auth.kubernetes", "vault.pki", "vault.tls", "environments[].databaseCredentials", "environments[].production"],
     check(s, report) {
       const k = s.vault?.auth?.kubernetes;
       const pki = s.vault?.pki;
@@ -246,6 +287,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S14",
     summary: "an environment named prod/production/prd is marked production: true (developers are denied production)",
+    reads: ["environments[].name", "environments[].production"],
     check(s, report) {
       list(s.environments).forEach((env, i) => {
         if (/^(prod|production|prd)(-|$)/.test(String(env?.name)) && env?.production !== true) {
@@ -257,6 +299,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S15",
     summary: "service accounts are unique among services (a Vault role binds one workload, not two)",
+    reads: ["services[].name", "services[].serviceAccount"],
     check(s, report) {
       duplicates(list(s.services), (svc) => (typeof svc?.name === "string" ? serviceAccountName(svc) : undefined), (i, v) =>
         report(["services", i, "serviceAccount"], `service account "${String(v)}" is already used by another service`),
@@ -266,6 +309,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S16",
     summary: "dedicated clusters (vcluster/eks) have unique names, one environment each",
+    reads: ["environments[].cluster", "cluster.name"],
     check(s, report) {
       duplicates(list(s.environments), (e) => (e?.cluster?.type === "primary" ? undefined : e?.cluster?.name), (i, v) =>
         report(["environments", i, "cluster", "name"], `cluster "${String(v)}" already hosts another environment`),
@@ -280,6 +324,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S17",
     summary: "the Secrets Manager store, when enabled, has a prefix narrower than the whole account",
+    reads: ["externalSecrets.secretsManager"],
     check(s, report) {
       const sm = s.externalSecrets?.secretsManager;
       if (sm?.enabled && typeof sm.secretNamePrefix === "string" && sm.secretNamePrefix.replace(/\/$/, "").length < 2) {
@@ -290,6 +335,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S18",
     summary: "ci consumers' extraReadPaths name known environments and shared services",
+    reads: ["environments[].name", "sharedServices[].name", "ciConsumers[].extraReadPaths"],
     check(s, report) {
       const envs = new Set(list(s.environments).map((e) => e?.name));
       const shared = new Set(list(s.sharedServices).map((x) => x?.name));
@@ -306,6 +352,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S19",
     summary: "no environment name is another's name followed by '-' (dev and dev-eu would share the database/creds/dev-* grant)",
+    reads: ["environments[].name"],
     check(s, report) {
       const names = list(s.environments).map((e) => e?.name).filter((n): n is string => typeof n === "string");
       list(s.environments).forEach((env, i) => {
@@ -317,6 +364,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S20",
     summary: "services with vaultLogin aws-iam run only in primary-cluster environments (IAM trust names the primary cluster's identity provider)",
+    reads: ["environments[].name", "environments[].cluster", "services[].name", "services[].vaultLogin", "services[].environments"],
     check(s, report) {
       const dedicated = new Set(list(s.environments).filter((e) => e?.cluster && e.cluster.type !== "primary").map((e) => e.name));
       list(s.services).forEach((svc, i) => {
@@ -330,6 +378,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S21",
     summary: "vault.externalAddress is set when an environment has its own cluster (its ESO store cannot use the in-cluster service name)",
+    reads: ["environments[].name", "environments[].cluster", "vault.externalAddress"],
     check(s, report) {
       const i = list(s.environments).findIndex((e) => e?.cluster && e.cluster.type !== "primary");
       if (i >= 0 && !s.vault?.externalAddress) report(["vault", "externalAddress"], `required: environments[${i}] (${s.environments[i].name}) runs on its own cluster and reaches Vault from outside`);
@@ -338,6 +387,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S22",
     summary: "every PostgreSQL endpoint a database connection uses says where it lives (cidrs): Vault's egress opens exactly those",
+    reads: ["sharedServices[].name", "sharedServices[].kind", "sharedServices[].endpoints", "databases[].name", "databases[].server", "services[].environments", "services[].databases[].name"],
     check(s, report) {
       const shared = list(s.sharedServices);
       const reported = new Set<string>();
@@ -353,6 +403,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S23",
     summary: "network.iamCidrs is set when services log in with aws-iam outside us-east-1 (IAM's interface endpoint exists only there)",
+    reads: ["services[].vaultLogin", "aws.partition", "aws.region", "network.iamCidrs"],
     check(s, report) {
       const awsLogin = list(s.services).some((svc) => svc?.vaultLogin === "aws-iam");
       const inUsEast1 = (s.aws?.partition ?? "aws") === "aws" && s.aws?.region === "us-east-1";
@@ -364,6 +415,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S24",
     summary: "a vcluster's apiServerUrl is its in-cluster Service (https://<release>.<namespace>.svc[:port]), which Vault reaches pod to pod",
+    reads: ["environments[].cluster"],
     check(s, report) {
       list(s.environments).forEach((e, i) => {
         if (e?.cluster?.type !== "vcluster" || typeof e.cluster.apiServerUrl !== "string") return;
@@ -374,6 +426,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S25",
     summary: "vault.externalClientCidrs is set with vault.externalAddress (Vault admits exactly these sources from outside the cluster)",
+    reads: ["vault.externalAddress", "vault.externalClientCidrs"],
     check(s, report) {
       if (s.vault?.externalAddress && !s.vault.externalClientCidrs) {
         report(["vault", "externalClientCidrs"], "required with vault.externalAddress: the source addresses Vault sees through it (the load balancer's subnets, or the clients' CIDRs with client IP preservation)");
@@ -383,6 +436,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S26",
     summary: "vault.externalAddressCidrs is set when an environment has its own cluster (its pods may send Vault traffic only there)",
+    reads: ["environments[].name", "environments[].cluster", "vault.externalAddressCidrs"],
     check(s, report) {
       const i = list(s.environments).findIndex((e) => e?.cluster && e.cluster.type !== "primary");
       if (i >= 0 && !s.vault?.externalAddressCidrs) report(["vault", "externalAddressCidrs"], `required: environments[${i}] (${s.environments[i].name}) reaches Vault at vault.externalAddress; give the CIDRs it resolves to (the load balancer's subnets)`);
@@ -391,6 +445,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S27",
     summary: "AppRole consumers need vault.externalAddress (they log in from their boundCidrs, outside the cluster)",
+    reads: ["ciConsumers[].name", "ciConsumers[].auth", "vault.externalAddress"],
     check(s, report) {
       const i = list(s.ciConsumers).findIndex((c) => c?.auth?.method === "approle");
       if (i >= 0 && !s.vault?.externalAddress) report(["vault", "externalAddress"], `required: ciConsumers[${i}] (${s.ciConsumers[i].name}) logs in with AppRole from outside the cluster`);
@@ -399,6 +454,7 @@ export const specRules: SpecRule[] = [
   {
     id: "VEP-S28",
     summary: "a socket audit device on a non-loopback host says where that host lives (vault.audit.socket.cidrs)",
+    reads: ["vault.audit.socket"],
     check(s, report) {
       const socket = s.vault?.audit?.socket;
       if (typeof socket?.address !== "string" || socket.cidrs) return;
@@ -407,8 +463,39 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S35",
+    id: "VEP-S29",
+    summary: "the Vault token audience is not a Kubernetes API audience (the EKS and vcluster defaults or a dedicated cluster's apiAudience): a token requested only for Vault must not also authenticate to an API server",
+    reads: ["vault.auth.kubernetes.audience", "environments[].cluster"],
+    check(s, report) {
+      const audience = s.vault?.auth?.kubernetes?.audience;
+      if (typeof audience !== "string") return;
+      const api = new Map<string, string>(Object.entries(DEFAULT_API_AUDIENCE).map(([type, a]) => [a, `the ${type} default API audience`]));
+      list(s.environments).forEach((e, i) => {
+        if (e?.cluster && e.cluster.type !== "primary") api.set(kubernetesApiAudience(e.cluster), `the API audience of environments[${i}].cluster`);
+      });
+      if (api.has(audience)) report(["vault", "auth", "kubernetes", "audience"], `"${audience}" is ${api.get(audience)}: tokens sent to Vault would also authenticate to that API server; use a Vault-only audience such as "vault"`);
+    },
+  },
+  {
+    id: "VEP-S30",
+    summary: "the rotated audit files fit the audit volume: (keep + 1) x maxFileSize is at most 70% of vault.storage.auditSize",
+    reads: ["vault.audit.rotation", "vault.storage.auditSize"],
+    check(s, report) {
+      const rotation = s.vault?.audit?.rotation;
+      const size = s.vault?.storage?.auditSize;
+      if (!isQuantity(rotation?.maxFileSize) || typeof rotation?.keep !== "number" || !isQuantity(size)) return;
+      // Headroom: the live file grows past the limit until the next check, ext4 reserves 5% for root,
+      // and the free-space alert fires below 10%.
+      const needed = (rotation.keep + 1) * quantityBytes(rotation.maxFileSize);
+      if (needed > 0.7 * quantityBytes(size)) {
+        report(["vault", "audit", "rotation", "keep"], `${rotation.keep} rotated files plus the live one need up to ${rotation.keep + 1} x ${rotation.maxFileSize}, more than 70% of the ${size} audit volume (vault.storage.auditSize): keep fewer or smaller files, or grow the volume`);
+      }
+    },
+  },
+  {
+    id: "VEP-S31",
     summary: "a database whose sslMode verifies the server (verify-full, verify-ca) has a CA to verify with: its server's caCertificate, or trustSystemRoots: true",
+    reads: ["sharedServices[].name", "sharedServices[].kind", "sharedServices[].caCertificate", "sharedServices[].trustSystemRoots", "databases[].server", "databases[].sslMode"],
     check(s, report) {
       const servers = new Map(list(s.sharedServices).map((x, i) => [x?.name, { server: x, index: i }]));
       list(s.databases).forEach((db, i) => {
@@ -424,8 +511,9 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S36",
+    id: "VEP-S32",
     summary: "caCertificate and trustSystemRoots belong to postgres servers (Vault connects to no other) and exclude each other",
+    reads: ["sharedServices[].kind", "sharedServices[].caCertificate", "sharedServices[].trustSystemRoots"],
     check(s, report) {
       list(s.sharedServices).forEach((x, i) => {
         if (x?.kind !== undefined && x.kind !== "postgres") {
@@ -438,8 +526,9 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S37",
+    id: "VEP-S33",
     summary: "an OIDC redirect URI of the Vault UI (path /ui/...) needs vault.ui: true",
+    reads: ["vault.ui", "vault.auth.oidc.allowedRedirectUris"],
     check(s, report) {
       if (s.vault?.ui === true) return;
       list(s.vault?.auth?.oidc?.allowedRedirectUris).forEach((uri, i) => {
@@ -450,30 +539,30 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S30",
-    summary: "the Vault token audience is not a Kubernetes API audience (the EKS and vcluster defaults or a dedicated cluster's apiAudience): a token requested only for Vault must not also authenticate to an API server",
+    id: "VEP-S34",
+    summary: "names generated from the spec are unique where they live: Kubernetes Secrets and service accounts per namespace, chart folders, Vault policies and roles, database roles, IAM roles, Terraform resource names",
+    reads: [
+      "name",
+      "aws",
+      "cluster.name",
+      "environments[].name",
+      "environments[].namespace",
+      "environments[].cluster",
+      "services[].name",
+      "services[].serviceAccount",
+      "services[].environments",
+      "services[].vaultLogin",
+      "services[].secrets[].name",
+      "services[].sharedServices",
+      "services[].databases[].name",
+      "databases[].name",
+      "ciConsumers[].name",
+      "ciConsumers[].auth",
+    ],
     check(s, report) {
-      const audience = s.vault?.auth?.kubernetes?.audience;
-      if (typeof audience !== "string") return;
-      const api = new Map<string, string>(Object.entries(DEFAULT_API_AUDIENCE).map(([type, a]) => [a, `the ${type} default API audience`]));
-      list(s.environments).forEach((e, i) => {
-        if (e?.cluster && e.cluster.type !== "primary") api.set(kubernetesApiAudience(e.cluster), `the API audience of environments[${i}].cluster`);
-      });
-      if (api.has(audience)) report(["vault", "auth", "kubernetes", "audience"], `"${audience}" is ${api.get(audience)}: tokens sent to Vault would also authenticate to that API server; use a Vault-only audience such as "vault"`);
-    },
-  },
-  {
-    id: "VEP-S31",
-    summary: "the rotated audit files fit the audit volume: (keep + 1) x maxFileSize is at most 70% of vault.storage.auditSize",
-    check(s, report) {
-      const rotation = s.vault?.audit?.rotation;
-      const size = s.vault?.storage?.auditSize;
-      if (!isQuantity(rotation?.maxFileSize) || typeof rotation?.keep !== "number" || !isQuantity(size)) return;
-      // Headroom: the live file grows past the limit until the next check, ext4 reserves 5% for root,
-      // and the free-space alert fires below 10%.
-      const needed = (rotation.keep + 1) * quantityBytes(rotation.maxFileSize);
-      if (needed > 0.7 * quantityBytes(size)) {
-        report(["vault", "audit", "rotation", "keep"], `${rotation.keep} rotated files plus the live one need up to ${rotation.keep + 1} x ${rotation.maxFileSize}, more than 70% of the ${size} audit volume (vault.storage.auditSize): keep fewer or smaller files, or grow the volume`);
+      for (const { claim, first } of nameCollisions(nameClaims(s))) {
+        const like = first.path ? `${first.what} (${formatPath(first.path)})` : first.what;
+        report(claim.path!, `${claim.what} would be named "${claim.name}", like ${like}; ${claim.scope} need unique names: rename one of them`);
       }
     },
   },

@@ -1,4 +1,5 @@
-import { type TerraformElement, TerraformStack } from "cdktf";
+import { TerraformDataSource, type TerraformElement, TerraformResource, TerraformStack } from "cdktf";
+import { terraformName } from "../model/names";
 
 /**
  * A stack whose Terraform addresses are readable and stable: the construct path below the
@@ -6,9 +7,23 @@ import { type TerraformElement, TerraformStack } from "cdktf";
  * Renaming a construct therefore shows up in a PR as a replace, as it should.
  */
 export class PlatformStack extends TerraformStack {
+  private readonly addresses = new Map<string, TerraformElement>();
+
   protected allocateLogicalId(element: TerraformElement): string {
-    const parts = element.node.scopes.slice(2).map((s) => s.node.id);
-    const id = parts.join("_").replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
-    return /^[a-z_]/.test(id) ? id : `_${id}`;
+    const id = terraformName(element.node.scopes.slice(2).map((s) => s.node.id));
+    // Snake case is not one-to-one (a-b/c and a/b-c meet): two elements sharing an address would be merged silently.
+    const address = `${addressKind(element)}.${id}`;
+    const holder = this.addresses.get(address);
+    if (holder && holder !== element) {
+      throw new Error(`two Terraform elements would share the address ${address} (${holder.node.path} and ${element.node.path}): rename one of the spec names they come from`);
+    }
+    this.addresses.set(address, element);
+    return id;
   }
+}
+
+function addressKind(element: TerraformElement): string {
+  if (element instanceof TerraformDataSource) return `data.${element.terraformResourceType}`;
+  if (element instanceof TerraformResource) return element.terraformResourceType;
+  return element.constructor.name;
 }

@@ -14,6 +14,7 @@ import { OidcAuth } from "./vault/oidc-auth";
 import { VaultPolicies } from "./vault/policies";
 import { Pki } from "./vault/pki";
 import { Transit } from "./vault/transit";
+import { vaultConstructIds } from "../model/names";
 
 export const VAULT_STACK = "vault";
 
@@ -48,7 +49,7 @@ export class VaultStack extends PlatformStack {
     new Autopilot(this, "autopilot", m.autopilot);
     new VaultPolicies(this, "policy", m.policies);
     new KvEngine(this, "kv", m.kv);
-    for (const mount of m.kubernetesAuth) new KubernetesAuth(this, `auth_${mount.path}`, mount);
+    for (const mount of m.kubernetesAuth) new KubernetesAuth(this, vaultConstructIds.kubernetesAuth(mount.path), mount);
     if (m.awsAuth) new AwsAuth(this, "auth_aws", m.awsAuth);
     if (m.appRole) new AppRoleAuth(this, "auth_approle", m.appRole);
     if (m.oidc) new OidcAuth(this, "auth_oidc", m.oidc);

@@ -1,52 +1,38 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runCli } from "./helpers/synth";
-
-/** sha256 of every file below dir, keyed by relative path. */
-function treeHash(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { ROOT, runCliAsync as runCli } from "./helpers/synth";
+import { treeHash } from "./helpers/tree";
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "vep-cli-"));
 
 describe("main.ts (the synth command)", () => {
-  it("synthesizes the reference platform, byte-identical on every run, from any directory", () => {
+  it("synthesizes the reference platform, byte-identical on every run, from any directory", async () => {
     const a = freshDir();
     const b = freshDir();
-    const first = runCli([], { cwd: a });
+    const first = await runCli([], { cwd: a });
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     const hashA = { tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) };
     expect(Object.keys(hashA.tf)).toEqual(expect.arrayContaining(["manifest.json", "stacks/aws/cdk.tf.json", "stacks/vault/cdk.tf.json"]));
     expect(Object.keys(hashA.k8s)).toEqual(expect.arrayContaining(["shop-platform/kustomization.yaml", "shop-platform/vault/statefulset-vault.yaml"]));
-    expect(runCli([], { cwd: a }).status).toBe(0);
+    expect((await runCli([], { cwd: a })).status).toBe(0);
     expect({ tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) }).toEqual(hashA);
-    expect(runCli([], { cwd: b }).status).toBe(0);
+    expect((await runCli([], { cwd: b })).status).toBe(0);
     expect({ tf: treeHash(join(b, "cdktf.out")), k8s: treeHash(join(b, "dist")) }).toEqual(hashA);
   });
 
-  it("keeps local state outside cdktf.out, addressed relatively", () => {
+  it("keeps local state outside cdktf.out, addressed relatively", async () => {
     const cwd = freshDir();
-    runCli([], { cwd });
+    await runCli([], { cwd });
     const stack = JSON.parse(readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8"));
     expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform.aws.tfstate" } });
   });
 
-  it("renders an S3 backend with native locking when the environment asks", () => {
+  it("renders an S3 backend with native locking when the environment asks", async () => {
     const cwd = freshDir();
-    const r = runCli([], { cwd, env: { VAULT_EKS_STATE_BUCKET: "shop-terraform-state" } });
+    const r = await runCli([], { cwd, env: { VAULT_EKS_STATE_BUCKET: "shop-terraform-state" } });
     expect(r.status).toBe(0);
     const stack = JSON.parse(readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8"));
     expect(stack.terraform.backend).toEqual({
@@ -54,16 +40,16 @@ describe("main.ts (the synth command)", () => {
     });
   });
 
-  it("a bad spec: every problem with its path, exit 2, no stack trace, previous output untouched", () => {
+  it("a bad spec: every problem with its path, exit 2, no stack trace, previous output untouched", async () => {
     const cwd = freshDir();
-    expect(runCli([], { cwd }).status).toBe(0);
+    expect((await runCli([], { cwd })).status).toBe(0);
     const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
     const yaml = readFileSync(join(ROOT, "examples/shop.yaml"), "utf8")
       .replace('accountId: "111122223333"', 'accountId: "12"')
       .replace("replicas: 3", "replicas: 4")
       .replace("workloadIdentity: irsa", "workloadIdentity: kiam");
     writeFileSync(join(cwd, "bad.yaml"), yaml);
-    const r = runCli(["bad.yaml"], { cwd });
+    const r = await runCli(["bad.yaml"], { cwd });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("bad.yaml: the spec has 3 problems");
@@ -75,62 +61,62 @@ describe("main.ts (the synth command)", () => {
     expect(readdirSync(cwd).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
-  it("reads the spec path from VAULT_EKS_SPEC", () => {
+  it("reads the spec path from VAULT_EKS_SPEC", async () => {
     const cwd = freshDir();
-    const r = runCli([], { cwd, env: { VAULT_EKS_SPEC: join(ROOT, "examples/minimal.json") } });
+    const r = await runCli([], { cwd, env: { VAULT_EKS_SPEC: join(ROOT, "examples/minimal.json") } });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("acme: synthesized from");
     const stack = readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8");
     expect(stack).toContain("acme-vault-snapshots-444455556666-us-east-1");
   });
 
-  it("--only renders one layer (cdktf.json and cdk8s.yaml use it), leaving the other untouched", () => {
+  it("--only renders one layer (cdktf.json and cdk8s.yaml use it), leaving the other untouched", async () => {
     const cwd = freshDir();
-    expect(runCli(["--only", "terraform"], { cwd }).status).toBe(0);
+    expect((await runCli(["--only", "terraform"], { cwd })).status).toBe(0);
     expect(existsSync(join(cwd, "cdktf.out/stacks/vault/cdk.tf.json"))).toBe(true);
     expect(existsSync(join(cwd, "dist"))).toBe(false);
-    expect(runCli(["--only", "kubernetes"], { cwd, env: { CDK8S_OUTDIR: join(cwd, "k8s-out") } }).status).toBe(0);
+    expect((await runCli(["--only", "kubernetes"], { cwd, env: { CDK8S_OUTDIR: join(cwd, "k8s-out") } })).status).toBe(0);
     expect(existsSync(join(cwd, "k8s-out/shop-platform/vault/kustomization.yaml"))).toBe(true);
-    expect(runCli(["--only", "helm"], { cwd }).status).toBe(2);
+    expect((await runCli(["--only", "helm"], { cwd })).status).toBe(2);
   });
 
-  it("a failure while rendering one layer leaves both previous trees in place (they are swapped in together)", () => {
+  it("an output path that cannot be created leaves both previous trees in place, exit 2, naming the path", async () => {
     const cwd = freshDir();
-    expect(runCli([], { cwd }).status).toBe(0);
+    expect((await runCli([], { cwd })).status).toBe(0);
     const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
-    // A valid spec that renders differently, and a dist path that cannot be created: Terraform renders, Kubernetes fails.
+    // A valid spec that renders differently, and a dist path below a file.
     writeFileSync(join(cwd, "blocker"), "");
-    const r = runCli([join(ROOT, "examples/vcluster-oidc.yaml"), "--dist", join(cwd, "blocker", "dist")], { cwd });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^synth failed: /);
+    const r = await runCli([join(ROOT, "examples/vcluster-oidc.yaml"), "--dist", join(cwd, "blocker", "dist")], { cwd });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--dist ${join(cwd, "blocker", "dist")}: cannot be created, ${join(cwd, "blocker")} is a file. Nothing was written.`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect({ tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) }).toEqual(before);
     expect(readdirSync(cwd).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
-  it.each(readdirSync(join(ROOT, "examples")))("the example %s synthesizes every layer", (file) => {
+  it.each(readdirSync(join(ROOT, "examples")))("the example %s synthesizes every layer", async (file) => {
     const cwd = freshDir();
-    const r = runCli([join(ROOT, "examples", file)], { cwd });
+    const r = await runCli([join(ROOT, "examples", file)], { cwd });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(existsSync(join(cwd, "cdktf.out/stacks/vault/cdk.tf.json"))).toBe(true);
     expect(readdirSync(join(cwd, "dist")).length).toBeGreaterThan(0);
   });
 
-  it("usage errors exit 2 with the usage text", () => {
-    const r = runCli(["a.yaml", "b.yaml"], { cwd: freshDir() });
+  it("usage errors exit 2 with the usage text", async () => {
+    const r = await runCli(["a.yaml", "b.yaml"], { cwd: freshDir() });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("usage: main.ts");
   });
 
-  it("removes files that no longer belong but keeps Terraform's working files", () => {
+  it("removes files that no longer belong but keeps Terraform's working files", async () => {
     const cwd = freshDir();
-    runCli([], { cwd });
+    await runCli([], { cwd });
     mkdirSync(join(cwd, "cdktf.out/stacks/aws/.terraform/providers"), { recursive: true });
     writeFileSync(join(cwd, "cdktf.out/stacks/aws/.terraform.lock.hcl"), "# lock\n");
     mkdirSync(join(cwd, "cdktf.out/stacks/retired"), { recursive: true });
     writeFileSync(join(cwd, "cdktf.out/stacks/retired/cdk.tf.json"), "{}");
-    expect(runCli([], { cwd }).status).toBe(0);
+    expect((await runCli([], { cwd })).status).toBe(0);
     expect(existsSync(join(cwd, "cdktf.out/stacks/retired"))).toBe(false);
     expect(existsSync(join(cwd, "cdktf.out/stacks/aws/.terraform/providers"))).toBe(true);
     expect(readFileSync(join(cwd, "cdktf.out/stacks/aws/.terraform.lock.hcl"), "utf8")).toBe("# lock\n");

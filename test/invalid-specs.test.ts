@@ -133,27 +133,28 @@ const cases: Case[] = [
     path: "environments[1].cluster.apiServerCidrs",
     message: /required/,
   },
-  { name: "verify-full without the server's CA", break: (s) => delete s.sharedServices[0].caCertificate, path: "databases[0].sslMode", rule: "VEP-S35", message: /sharedServices\[0\]\.caCertificate/ },
-  { name: "verify-ca without the server's CA", break: (s) => { delete s.sharedServices[0].caCertificate; s.databases[1].sslMode = "verify-ca"; }, path: "databases[1].sslMode", rule: "VEP-S35" },
-  { name: "a CA on a server Vault never reaches", break: (s) => (s.sharedServices[2].caCertificate = CERT), path: "sharedServices[2].caCertificate", rule: "VEP-S36" },
-  { name: "a CA and the system roots at once", break: (s) => (s.sharedServices[0].trustSystemRoots = true), path: "sharedServices[0].trustSystemRoots", rule: "VEP-S36" },
-  { name: "a UI redirect URI with the UI off", break: (s) => (s.vault.auth = { oidc: { ...OIDC, allowedRedirectUris: ["https://vault.shop.example.com/ui/vault/auth/oidc/oidc/callback"] } }), path: "vault.auth.oidc.allowedRedirectUris[0]", rule: "VEP-S37" },
-  { name: "Vault audience is the EKS API audience", break: (s) => (s.vault.auth = { kubernetes: { audience: "https://kubernetes.default.svc" } }), path: "vault.auth.kubernetes.audience", rule: "VEP-S30", message: /eks default API audience/ },
+  { name: "verify-full without the server's CA", break: (s) => delete s.sharedServices[0].caCertificate, path: "databases[0].sslMode", rule: "VEP-S31", message: /sharedServices\[0\]\.caCertificate/ },
+  { name: "verify-ca without the server's CA", break: (s) => { delete s.sharedServices[0].caCertificate; s.databases[1].sslMode = "verify-ca"; }, path: "databases[1].sslMode", rule: "VEP-S31" },
+  { name: "a CA on a server Vault never reaches", break: (s) => (s.sharedServices[2].caCertificate = CERT), path: "sharedServices[2].caCertificate", rule: "VEP-S32" },
+  { name: "a CA and the system roots at once", break: (s) => (s.sharedServices[0].trustSystemRoots = true), path: "sharedServices[0].trustSystemRoots", rule: "VEP-S32" },
+  { name: "a UI redirect URI with the UI off", break: (s) => (s.vault.auth = { oidc: { ...OIDC, allowedRedirectUris: ["https://vault.shop.example.com/ui/vault/auth/oidc/oidc/callback"] } }), path: "vault.auth.oidc.allowedRedirectUris[0]", rule: "VEP-S33" },
+  { name: "Vault audience is the EKS API audience", break: (s) => (s.vault.auth = { kubernetes: { audience: "https://kubernetes.default.svc" } }), path: "vault.auth.kubernetes.audience", rule: "VEP-S29", message: /eks default API audience/ },
   {
     name: "Vault audience is a dedicated cluster's API audience",
     break: (s) => {
-      s.environments[1].cluster = { type: "eks", name: "staging-eks", apiServerUrl: "https://staging.example.com", caCertificate: CERT, apiAudience: "sts.example" };
-      s.vault.externalAddress = "https://vault.shop.internal:8200";
+      s.environments[1].cluster = { type: "eks", name: "staging-eks", apiServerUrl: "https://staging.example.com", caCertificate: CERT, apiAudience: "sts.example", apiServerCidrs: ["10.70.0.0/20"] };
+      Object.assign(s.vault, { externalAddress: "https://vault.shop.internal:8200", externalClientCidrs: ["10.40.4.0/24"], externalAddressCidrs: ["10.40.4.0/24"] });
       s.vault.auth = { kubernetes: { audience: "sts.example" } };
     },
     path: "vault.auth.kubernetes.audience",
-    rule: "VEP-S30",
+    rule: "VEP-S29",
     message: /environments\[1\]\.cluster/,
   },
-  { name: "rotated audit files do not fit the audit volume", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "1Gi", keep: 7 } }), path: "vault.audit.rotation.keep", rule: "VEP-S31", message: /8 x 1Gi, more than 70% of the 10Gi/ },
+  { name: "rotated audit files do not fit the audit volume", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "1Gi", keep: 7 } }), path: "vault.audit.rotation.keep", rule: "VEP-S30", message: /8 x 1Gi, more than 70% of the 10Gi/ },
   { name: "audit rotation size is at least 1Mi", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "100Ki", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /at least 1Mi/ },
   { name: "audit rotation size is a quantity", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "lots", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /quantity/ },
   { name: "certificate probe image is pinned", break: (s) => (s.monitoring = { certificateProbe: { image: "prom/blackbox-exporter:latest" } }), path: "monitoring.certificateProbe.image", message: /version tag/ },
+  { name: "a KV secret named like a shared service the service uses", break: (s) => s.services[1].secrets.push({ name: "kafka", keys: ["X"] }), path: "services[1].secrets[1].name", rule: "VEP-S34" },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

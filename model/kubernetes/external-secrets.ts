@@ -116,7 +116,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   for (const svc of services) {
     for (const secret of svc.secrets) {
       const key = kvPaths.appSecret(env.name, svc.name, secret.name);
-      externalSecrets.push({ ...base(svc.name, `${svc.name}-${secret.name}`, "static", staticRefresh), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
+      externalSecrets.push({ ...base(svc.name, k8sNames.appSecret(svc.name, secret.name), "static", staticRefresh), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
     }
     for (const shared of svc.sharedServices) {
       const s = spec.sharedServices.find((x) => x.name === shared)!;
@@ -124,7 +124,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       const key = kvPaths.sharedService(shared, env.name);
       const kind = s.kind as "kafka" | "redis";
       externalSecrets.push({
-        ...base(svc.name, `${svc.name}-${shared}`, "shared-service", staticRefresh),
+        ...base(svc.name, k8sNames.sharedServiceSecret(svc.name, shared), "shared-service", staticRefresh),
         data: SHARED_SERVICE_KEYS[kind].map((k) => ({ secretKey: k, key, property: k })),
         template:
           kind === "kafka"
@@ -135,7 +135,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     for (const use of svc.databases) {
       const db = spec.databases.find((d) => d.name === use.name)!;
       const endpoint = spec.sharedServices.find((x) => x.name === db.server)!.endpoints[env.name];
-      const name = `${svc.name}-${db.name}-db`;
+      const name = k8sNames.databaseSecret(svc.name, db.name);
       generators.push({ name, namespace, path: `/${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env.name, svc.name, db.name)}`, vault: store.kind === "ClusterSecretStore" ? vaultProvider(spec, env, "namespace") : store.vault });
       externalSecrets.push({
         ...base(svc.name, name, "database", dbRefresh),

@@ -7,6 +7,7 @@ import { TerraformOutput, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { VaultModel } from "../../model/vault";
 import { rootRotationStatements } from "../../model/vault/postgres";
+import { vaultConstructIds } from "../../model/names";
 
 export const DATABASE_PASSWORDS_VARIABLE = "database_admin_passwords";
 
@@ -32,7 +33,7 @@ export class DatabaseEngine extends Construct {
 
     const connections = new Map<string, DatabaseSecretBackendConnection>();
     for (const c of db.connections) {
-      const conn = new DatabaseSecretBackendConnection(this, `connection_${c.name}`, {
+      const conn = new DatabaseSecretBackendConnection(this, vaultConstructIds.databaseConnection(c.name), {
         backend: mount.path,
         name: c.name,
         allowedRoles: c.allowedRoles,
@@ -52,7 +53,7 @@ export class DatabaseEngine extends Construct {
       conn.addOverride("password_policy", policy.name);
       connections.set(c.name, conn);
       // Only Vault knows the admin password after this; re-runs when the connection is replaced.
-      const rotate = new GenericEndpoint(this, `rotate_root_${c.name}`, {
+      const rotate = new GenericEndpoint(this, vaultConstructIds.rotateRoot(c.name), {
         path: `${db.mount}/rotate-root/${c.name}`,
         dataJson: "{}",
         disableRead: true,
@@ -62,7 +63,7 @@ export class DatabaseEngine extends Construct {
       rotate.addOverride("lifecycle.replace_triggered_by", [`${conn.terraformResourceType}.${conn.friendlyUniqueId}`]);
     }
     for (const r of db.roles) {
-      new DatabaseSecretBackendRole(this, `role_${r.name}`, {
+      new DatabaseSecretBackendRole(this, vaultConstructIds.role(r.name), {
         backend: mount.path,
         name: r.name,
         dbName: r.connection,

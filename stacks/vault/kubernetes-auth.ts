@@ -3,6 +3,7 @@ import { KubernetesAuthBackendConfig } from "@cdktf/provider-vault/lib/kubernete
 import { KubernetesAuthBackendRole } from "@cdktf/provider-vault/lib/kubernetes-auth-backend-role";
 import { Construct } from "constructs";
 import type { KubernetesAuthMount } from "../../model/vault/types";
+import { vaultConstructIds } from "../../model/names";
 
 /** A Kubernetes auth mount for one cluster and its roles, each bound to exactly one service account. */
 export class KubernetesAuth extends Construct {
@@ -20,7 +21,7 @@ export class KubernetesAuth extends Construct {
       disableLocalCaJwt: !m.inCluster,
     });
     for (const r of m.roles) {
-      new KubernetesAuthBackendRole(this, `role_${r.name}`, {
+      new KubernetesAuthBackendRole(this, vaultConstructIds.role(r.name), {
         backend: backend.path,
         roleName: r.name,
         boundServiceAccountNames: [r.serviceAccount.name],

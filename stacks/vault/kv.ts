@@ -3,6 +3,7 @@ import { KvSecretBackendV2 } from "@cdktf/provider-vault/lib/kv-secret-backend-v
 import { Mount } from "@cdktf/provider-vault/lib/mount";
 import { Construct } from "constructs";
 import type { VaultModel } from "../../model/vault";
+import { vaultConstructIds } from "../../model/names";
 
 /**
  * KV v2 at `secret/`, and a metadata entry (no data) for every secret the spec declares, so
@@ -20,7 +21,7 @@ export class KvEngine extends Construct {
       deleteVersionAfter: kv.deleteVersionAfterSeconds,
     });
     for (const secret of kv.secrets) {
-      new GenericEndpoint(this, `metadata_${secret.path}`, {
+      new GenericEndpoint(this, vaultConstructIds.kvMetadata(secret.path), {
         path: `${kv.mount}/metadata/${secret.path}`,
         dataJson: JSON.stringify({ custom_metadata: { "managed-by": "vault-eks-platform", owner: secret.owner, keys: secret.keys.join(",") } }),
         ignoreAbsentFields: true,

@@ -1,0 +1,196 @@
+import type { PlatformSpec } from "../spec/schema";
+import {
+  derivedAwsNames,
+  ESO_STORE_SERVICE_ACCOUNT,
+  environmentNamespace,
+  k8sNames,
+  kubernetesAuthMount,
+  kvPaths,
+  serviceAccountName,
+  terraformName,
+  VAULT_MOUNTS,
+  vaultConstructIds,
+  vaultNames,
+} from "./names";
+
+/**
+ * Every name the layers generate from spec input that must be unique where it lives, with the
+ * spec field that introduced it. Built from the same functions of names.ts the model uses, so a
+ * new name scheme is checked the day it is introduced. Fixed names come first: a spec name that
+ * collides with one is reported at the spec field.
+ */
+export interface NameClaim {
+  /** Where the name must be unique, e.g. `Kubernetes Secrets in namespace dev of cluster shop`. */
+  scope: string;
+  name: string;
+  /** Spec field that introduced the name; absent for names the platform fixes. */
+  path?: (string | number)[];
+  /** What the name is for, e.g. `the ExternalSecret of services[0].secrets[1]`. */
+  what: string;
+  /** Compare names case-insensitively (file names on macOS and Windows). */
+  caseInsensitive?: boolean;
+  /** The thing named, when several spec fields lead to the same one (e.g. a connection two services share). */
+  object?: string;
+}
+
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown): v is string => typeof v === "string" && v !== "";
+
+export function nameClaims(spec: PlatformSpec): NameClaim[] {
+  return [...kubernetesClaims(spec), ...vaultClaims(spec), ...terraformClaims(spec), ...awsClaims(spec)];
+}
+
+function kubernetesClaims(spec: PlatformSpec): NameClaim[] {
+  const claims: NameClaim[] = [];
+  const primary = spec.cluster?.name;
+  const folder = (name: string, path: NameClaim["path"], what: string) => claims.push({ scope: "folders in the --dist output", name, path, what, caseInsensitive: true });
+  if (text(primary)) {
+    folder(primary, ["cluster", "name"], "the primary cluster's folder");
+    for (const component of Object.values(k8sNames.components)) claims.push({ scope: "cdk8s charts", name: k8sNames.chartId(primary, component), what: `the ${component} chart` });
+  }
+  list(spec.environments).forEach((env, e) => {
+    if (!text(env?.name)) return;
+    const dedicated = env.cluster && env.cluster.type !== "primary" ? env.cluster.name : undefined;
+    const cluster = dedicated ?? primary;
+    if (!text(cluster)) return;
+    if (dedicated) folder(dedicated, ["environments", e, "cluster", "name"], `the folder of cluster ${dedicated}`);
+    claims.push({ scope: "cdk8s charts", name: k8sNames.chartId(cluster, k8sNames.environmentComponent(env.name)), path: ["environments", e, "name"], what: `the chart of environment ${env.name}` });
+    const namespace = environmentNamespace(env);
+    const secrets = `Kubernetes Secrets in namespace ${namespace} of cluster ${cluster}`;
+    const accounts = `ServiceAccounts in namespace ${namespace} of cluster ${cluster}`;
+    claims.push({ scope: accounts, name: ESO_STORE_SERVICE_ACCOUNT, what: "the account the environment's ESO store logs in as" });
+    list(spec.services).forEach((svc, i) => {
+      if (!text(svc?.name) || !list(svc.environments).includes(env.name)) return;
+      const at = (...rest: (string | number)[]) => ["services", i, ...rest];
+      // Service accounts of two services are VEP-S15's; here only the platform's own account.
+      const sa = serviceAccountName(svc);
+      if (sa === ESO_STORE_SERVICE_ACCOUNT) claims.push({ scope: accounts, name: sa, path: at(svc.serviceAccount ? "serviceAccount" : "name"), what: `${svc.name}'s service account` });
+      // Shared services and databases first: a KV secret named like one of them is the one to rename.
+      list(svc.sharedServices).forEach((shared, j) => {
+        if (text(shared)) claims.push({ scope: secrets, name: k8sNames.sharedServiceSecret(svc.name, shared), path: at("sharedServices", j), what: `the Secret with ${svc.name}'s ${shared} credentials` });
+      });
+      list(svc.databases).forEach((db, j) => {
+        if (text(db?.name)) claims.push({ scope: secrets, name: k8sNames.databaseSecret(svc.name, db.name), path: at("databases", j, "name"), what: `the Secret with ${svc.name}'s ${db.name} database credentials` });
+      });
+      list(svc.secrets).forEach((secret, j) => {
+        if (text(secret?.name)) claims.push({ scope: secrets, name: k8sNames.appSecret(svc.name, secret.name), path: at("secrets", j, "name"), what: `the Secret of ${svc.name}'s KV secret ${secret.name}` });
+      });
+    });
+  });
+  return claims;
+}
+
+function vaultClaims(spec: PlatformSpec): NameClaim[] {
+  // Every Vault role (Kubernetes, AWS, AppRole auth) shares its policy's name, so unique policies mean unique roles.
+  const policy = "Vault policies and roles";
+  const claims: NameClaim[] = [vaultNames.snapshot, vaultNames.admin, vaultNames.developer].map((name) => ({ scope: policy, name, what: "a policy the platform defines" }));
+  list(spec.environments).forEach((env, e) => {
+    if (text(env?.name)) claims.push({ scope: policy, name: vaultNames.esoStore(env.name), path: ["environments", e, "name"], what: `the ESO store policy of environment ${env.name}` });
+  });
+  list(spec.ciConsumers).forEach((tool, t) => {
+    if (text(tool?.name)) claims.push({ scope: policy, name: vaultNames.ciTool(tool.name), path: ["ciConsumers", t, "name"], what: `the policy of CI consumer ${tool.name}` });
+  });
+  list(spec.services).forEach((svc, i) => {
+    if (!text(svc?.name)) return;
+    list(svc.environments).forEach((env, j) => {
+      if (!text(env)) return;
+      if (svc.vaultLogin !== "none") claims.push({ scope: policy, name: vaultNames.service(env, svc.name), path: ["services", i, "environments", j], what: `the policy of ${svc.name} in ${env}` });
+      list(svc.databases).forEach((db, k) => {
+        if (text(db?.name)) claims.push({ scope: "Vault database roles", name: vaultNames.databaseRole(env, svc.name, db.name), path: ["services", i, "databases", k, "name"], what: `${svc.name}'s ${db.name} role in ${env}` });
+      });
+    });
+  });
+  return claims;
+}
+
+/**
+ * Terraform names (snake case of the construct path) of Vault-stack elements named from the spec:
+ * distinct Vault names can still meet there (auth mount kubernetes-role-eso + role eso-y against
+ * mount kubernetes + role eso-role-eso-y; KV paths apps/a--b/c/d and apps/a/b--c/d).
+ */
+function terraformClaims(spec: PlatformSpec): NameClaim[] {
+  const claims: NameClaim[] = [];
+  const tf = (kind: string, ids: string[], object: string, path: NameClaim["path"], what: string) =>
+    claims.push({ scope: `${kind} (as Terraform resource names)`, name: terraformName(ids), object, path, what });
+  const authRole = (mount: string, role: string, path: NameClaim["path"], what: string) =>
+    tf("Kubernetes auth roles", [vaultConstructIds.kubernetesAuth(mount), vaultConstructIds.role(role)], `${mount}/${role}`, path, what);
+  authRole(VAULT_MOUNTS.kubernetes, vaultNames.snapshot, undefined, "the snapshot job's role");
+  list(spec.ciConsumers).forEach((tool, t) => {
+    if (text(tool?.name) && tool.auth?.method === "kubernetes") authRole(VAULT_MOUNTS.kubernetes, vaultNames.ciTool(tool.name), ["ciConsumers", t, "name"], `the role of CI consumer ${tool.name}`);
+  });
+  const envs = new Map(list(spec.environments).filter((e) => text(e?.name) && e.cluster).map((e, k) => [e.name, { env: e, k }]));
+  for (const [name, { env, k }] of envs) authRole(kubernetesAuthMount(env), vaultNames.esoStore(name), ["environments", k, "name"], `the ESO store role of ${name}`);
+  const dbServer = new Map(list(spec.databases).map((d) => [d?.name, d]));
+  list(spec.services).forEach((svc, i) => {
+    if (!text(svc?.name)) return;
+    list(svc.environments).forEach((envName, j) => {
+      const env = envs.get(envName)?.env;
+      if (!env) return;
+      const at = ["services", i, "environments", j];
+      if (svc.vaultLogin === "kubernetes") authRole(kubernetesAuthMount(env), vaultNames.service(envName, svc.name), at, `the role of ${svc.name} in ${envName}`);
+      list(svc.secrets).forEach((secret, k) => {
+        if (!text(secret?.name)) return;
+        const path = kvPaths.appSecret(envName, svc.name, secret.name);
+        tf("KV metadata entries", ["kv", vaultConstructIds.kvMetadata(path)], path, ["services", i, "secrets", k, "name"], `the KV entry ${path}`);
+      });
+      list(svc.sharedServices).forEach((shared, k) => {
+        if (!text(shared)) return;
+        const path = kvPaths.sharedService(shared, envName);
+        tf("KV metadata entries", ["kv", vaultConstructIds.kvMetadata(path)], path, ["services", i, "sharedServices", k], `the KV entry ${path}`);
+      });
+      list(svc.databases).forEach((use, k) => {
+        if (!text(use?.name) || !dbServer.has(use.name)) return;
+        const connection = vaultNames.databaseConnection(envName, use.name);
+        const role = vaultNames.databaseRole(envName, svc.name, use.name);
+        const dbAt = ["services", i, "databases", k, "name"];
+        tf("database connections", ["database", vaultConstructIds.databaseConnection(connection)], connection, dbAt, `the connection ${connection}`);
+        tf("database roles", ["database", vaultConstructIds.role(role)], role, dbAt, `the database role ${role}`);
+      });
+    });
+  });
+  return claims;
+}
+
+function awsClaims(spec: PlatformSpec): NameClaim[] {
+  if (!text(spec.name) || !spec.aws) return [];
+  const names = derivedAwsNames(spec);
+  const scope = "IAM roles";
+  const claims: NameClaim[] = [
+    { scope, name: names.vaultServerRole, what: "the Vault server's role" },
+    { scope, name: names.snapshotRole, what: "the snapshot job's role" },
+    { scope, name: names.esoSecretsManagerRole, what: "the ESO Secrets Manager role" },
+  ];
+  list(spec.services).forEach((svc, i) => {
+    if (!text(svc?.name) || svc.vaultLogin !== "aws-iam") return;
+    list(svc.environments).forEach((env, j) => {
+      if (text(env)) claims.push({ scope, name: names.serviceLoginRole(env, svc.name), path: ["services", i, "environments", j], what: `${svc.name}'s login role in ${env}` });
+    });
+  });
+  return claims;
+}
+
+export interface NameCollision {
+  claim: NameClaim;
+  first: NameClaim;
+}
+
+/** Second and later claims of a name in its scope; each spec field is reported once. */
+export function nameCollisions(claims: NameClaim[]): NameCollision[] {
+  const seen = new Map<string, NameClaim>();
+  const reported = new Set<string>();
+  const out: NameCollision[] = [];
+  for (const claim of claims) {
+    const key = `${claim.scope}\0${claim.caseInsensitive ? claim.name.toLowerCase() : claim.name}`;
+    const first = seen.get(key);
+    if (first?.object !== undefined && first.object === claim.object) continue;
+    if (!first) {
+      seen.set(key, claim);
+      continue;
+    }
+    const at = (claim.path ?? first.path)?.join(".");
+    if (!at || first.path?.join(".") === at || reported.has(at)) continue;
+    reported.add(at);
+    out.push(claim.path ? { claim, first } : { claim: first, first: claim });
+  }
+  return out;
+}
