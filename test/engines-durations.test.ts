@@ -40,6 +40,8 @@ const TF_DURATION_FIELDS: Record<string, Record<string, "vault" | "seconds">> = 
   vault_pki_secret_backend_root_sign_intermediate: { ttl: "vault" },
   vault_pki_secret_backend_role: { ttl: "vault", max_ttl: "vault" },
   vault_pki_secret_backend_crl_config: { expiry: "vault" },
+  // PKI config/auto-tidy: framework.TypeDurationSecond (builtin/logical/pki/path_tidy.go).
+  vault_pki_secret_backend_config_auto_tidy: { interval_duration: "vault", safety_buffer: "vault" },
   vault_raft_autopilot: { dead_server_last_contact_threshold: "vault", last_contact_threshold: "vault", server_stabilization_time: "vault" },
   vault_mount: { default_lease_ttl_seconds: "seconds", max_lease_ttl_seconds: "seconds" },
   vault_kv_secret_backend_v2: { delete_version_after: "seconds" },
