@@ -250,9 +250,10 @@ const vaultSchema = z.strictObject({
            */
           terraformGroups: z.array(z.string().min(1)).default([]),
           /**
-           * Login MFA (TOTP) for every OIDC login (Vault login MFA, in Vault CE since 1.10). Each person
-           * needs a TOTP secret before the first login with it on: an administrator creates it
-           * (identity/mfa/method/totp/admin-generate). Omitted: no second factor beyond the IdP's.
+           * Login MFA (TOTP) for every OIDC login (Vault login MFA, in Vault CE since 1.10). A person
+           * needs a TOTP secret on their entity, which exists after their first login attempt: an
+           * administrator creates it (identity/mfa/method/totp/admin-generate). Omitted: no second
+           * factor beyond the IdP's.
            */
           mfa: z
             .strictObject({
