@@ -555,6 +555,11 @@ export const platformSpecSchema = z.strictObject({
         .optional(),
     })
     .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h" }),
+  /**
+   * Prometheus scrapes /v1/sys/metrics without a Vault token (unauthenticated_metrics_access): it
+   * cannot log in to Vault, and a long-lived token in a Kubernetes Secret would be the weaker choice.
+   * Metrics carry no secret values; every client admitted to port 8200 can read them.
+   */
   monitoring: z
     .strictObject({
       /** @default "monitoring" */
