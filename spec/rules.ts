@@ -615,6 +615,19 @@ export const specRules: SpecRule[] = [
       });
     },
   },
+  {
+    id: "VEP-S49",
+    summary: "a transit key's minDecryptionVersion names only environments whose services use the key (each has its own <env>-<key>)",
+    reads: ["vault.transit.keys[].name", "vault.transit.keys[].minDecryptionVersion", "services[].transitKeys", "services[].environments"],
+    check(s, report) {
+      list(s.vault?.transit?.keys).forEach((k, i) => {
+        const users = new Set(list(s.services).filter((svc) => list(svc?.transitKeys).includes(k?.name)).flatMap((svc) => list(svc.environments)));
+        for (const env of Object.keys(k?.minDecryptionVersion ?? {})) {
+          if (!users.has(env)) report(["vault", "transit", "keys", i, "minDecryptionVersion", env], `no service uses ${String(k.name)} in "${env}", so there is no key ${env}-${String(k.name)} (used in: ${[...users].sort().join(", ") || "none"})`);
+        }
+      });
+    },
+  },
 ];
 
 /** Environment × database pairs Vault opens a connection for (a service of the environment uses the database). */

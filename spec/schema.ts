@@ -152,10 +152,12 @@ const vaultSchema = z.strictObject({
             /** Named opt-out: allow Terraform to delete the key (and everything encrypted with it). @default false */
             deletionAllowed: z.boolean().default(false),
             /**
-             * Oldest key version that may still decrypt (transit min_decryption_version): raise it after
-             * the services rewrapped their ciphertext (they may call transit/rewrap). Omitted keeps every version.
+             * Per environment, the oldest version of <env>-<name> that may still decrypt (transit
+             * min_decryption_version): raise it after the services rewrapped their ciphertext (they may
+             * call transit/rewrap). Each environment's key rotates on its own, so versions differ.
+             * Omitted keeps every version. @default {}
              */
-            minDecryptionVersion: z.number().int().min(1).optional(),
+            minDecryptionVersion: z.record(dnsLabel, z.number().int().min(1)).default({}),
             /**
              * Upgrade path from releases that shared one key between environments: keep that key
              * (transit/<name>, never deleted) so production services can still decrypt (only decrypt)

@@ -26,6 +26,8 @@ const SPECS: [string, () => PlatformSpecInput][] = [
 const K8S_DURATION_FIELDS: Record<string, Record<string, DurationGrammar>> = {
   // metav1.Duration: time.ParseDuration.
   ExternalSecret: { "spec.refreshInterval": "go" },
+  // ESO writes parameters to Vault as they are: pki/issue's ttl is Vault's TypeDurationSecond.
+  VaultDynamicSecret: { "spec.parameters.ttl": "vault" },
   Certificate: { "spec.duration": "go", "spec.renewBefore": "go" },
   // Prometheus' model.Duration.
   ServiceMonitor: { "spec.endpoints[].interval": "prometheus", "spec.endpoints[].scrapeTimeout": "prometheus" },
@@ -50,6 +52,8 @@ const TF_DURATION_FIELDS: Record<string, Record<string, "vault" | "seconds">> = 
   vault_aws_auth_backend_role: { token_ttl: "seconds", token_max_ttl: "seconds" },
   vault_approle_auth_backend_role: { token_ttl: "seconds", token_max_ttl: "seconds", secret_id_ttl: "seconds" },
   vault_jwt_auth_backend_role: { token_ttl: "seconds", token_max_ttl: "seconds" },
+  // identity/mfa/method/totp: period in seconds (the TOTP step).
+  vault_identity_mfa_totp: { period: "seconds" },
   vault_transit_secret_backend_key: { auto_rotate_period: "seconds" },
 };
 const TF_DURATION_NAME = /ttl|_seconds$|period|after|threshold|expiry|interval|stabilization/;

@@ -161,6 +161,7 @@ const cases: Case[] = [
   { name: "the terraform group is also an admin group", break: (s) => (s.vault.auth = { oidc: { ...OIDC, terraformGroups: ["vault-operators", "platform-admins"] } }), path: "vault.auth.oidc.terraformGroups[1]", rule: "VEP-S48" },
   { name: "a certificate named like a KV secret of the service", break: (s) => (s.services[0].certificates = [{ name: "auth" }]), path: "services[0].certificates[0].name", rule: "VEP-S34" },
   { name: "a declared transit key named like another environment's key", break: (s) => s.vault.transit.keys.push({ name: "dev-payments", legacySharedKey: true }), path: "vault.transit.keys[1].name", rule: "VEP-S34" },
+  { name: "a minimum decryption version for an environment without the key", break: (s) => (s.vault.transit.keys[0].minDecryptionVersion = { qa: 2 }), path: "vault.transit.keys[0].minDecryptionVersion.qa", rule: "VEP-S49" },
   { name: "login MFA digits are 6 or 8", break: (s) => (s.vault.auth = { oidc: { ...OIDC, mfa: { issuer: "shop", digits: 7 } } }), path: "vault.auth.oidc.mfa.digits", message: /6|8/ },
   { name: "Object Lock mode is GOVERNANCE or COMPLIANCE", break: (s) => (s.snapshots.objectLock = { mode: "LEGAL_HOLD" }), path: "snapshots.objectLock.mode", message: /GOVERNANCE/ },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },

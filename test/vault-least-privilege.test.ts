@@ -165,7 +165,7 @@ function allowedCall(rules: AclRule[], c: ApiCall): boolean {
 function stackVariants(): [string, PlatformSpecInput][] {
   const full = vclusterExample();
   full.vault.audit = { socket: { address: "127.0.0.1:9090" } };
-  full.vault.transit = { keys: [{ name: "payments", legacySharedKey: true, deletionAllowed: true, minDecryptionVersion: 2 }] };
+  full.vault.transit = { keys: [{ name: "payments", legacySharedKey: true, deletionAllowed: true, minDecryptionVersion: { dev: 2 } }] };
   const minimal = referenceCopy();
   minimal.services = [];
   minimal.databases = [];

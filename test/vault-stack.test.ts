@@ -298,14 +298,16 @@ describe("vault stack: vcluster environment and every optional auth method (exam
     expect(byArg(without, "vault_jwt_auth_backend_role", "role_name").terraform).toBeUndefined();
   });
 
-  it("(issue 15.1) a retained shared key keeps its Terraform address and stays undeletable; min_decryption_version reaches every key", () => {
+  it("(issue 15.1) a retained shared key keeps its Terraform address and stays undeletable; min_decryption_version per environment's key", () => {
     const spec = referenceCopy();
-    spec.vault.transit = { keys: [{ name: "payments", legacySharedKey: true, deletionAllowed: true, minDecryptionVersion: 3 }] };
+    spec.vault.transit = { keys: [{ name: "payments", legacySharedKey: true, deletionAllowed: true, minDecryptionVersion: { dev: 3 } }] };
     const keys = synthStacks(spec).vault.resource.vault_transit_secret_backend_key!;
     expect(Object.keys(keys).sort()).toEqual(["transit_key_dev-payments", "transit_key_payments", "transit_key_production-payments", "transit_key_staging-payments"].map((k) => k.replace(/-/g, "_")).sort());
     // The address the single shared key had before keys were per environment.
-    expect(keys.transit_key_payments).toMatchObject({ name: "payments", deletion_allowed: false, min_decryption_version: 3 });
+    expect(keys.transit_key_payments).toMatchObject({ name: "payments", deletion_allowed: false });
+    expect(keys.transit_key_payments).not.toHaveProperty("min_decryption_version");
     expect(keys.transit_key_dev_payments).toMatchObject({ name: "dev-payments", deletion_allowed: true, min_decryption_version: 3 });
+    expect(keys.transit_key_production_payments).not.toHaveProperty("min_decryption_version");
   });
 
   it("(issue 7.11) OIDC roles request the scopes that carry the email and groups claims (Vault adds openid)", () => {

@@ -205,11 +205,12 @@ function transitSection(spec: PlatformSpec): Pick<VaultModel, "transit"> {
       type: k.type,
       autoRotatePeriodSeconds: durationSeconds(k.autoRotatePeriod),
       deletionAllowed: k.deletionAllowed,
-      ...(k.minDecryptionVersion ? { minDecryptionVersion: k.minDecryptionVersion } : {}),
     };
     if (k.legacySharedKey) keys.push({ name: k.name, ...settings, deletionAllowed: false });
     for (const env of spec.environments) {
-      if (servicesIn(spec, env.name).some((s) => s.transitKeys.includes(k.name))) keys.push({ name: vaultNames.transitKey(env.name, k.name), environment: env.name, ...settings });
+      if (!servicesIn(spec, env.name).some((s) => s.transitKeys.includes(k.name))) continue;
+      const min = k.minDecryptionVersion[env.name];
+      keys.push({ name: vaultNames.transitKey(env.name, k.name), environment: env.name, ...settings, ...(min ? { minDecryptionVersion: min } : {}) });
     }
   }
   return keys.length > 0 ? { transit: { mount: VAULT_MOUNTS.transit, keys: keys.sort((a, b) => a.name.localeCompare(b.name)) } } : {};
