@@ -40,15 +40,16 @@ const principals = (s: Statement) => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type TfJson = Record<string, any>;
 
-function planOf(spec = referenceCopy()): { plan: PlanJson; byAddress: Map<string, ResourceChange>; stack: TfJson } {
+/** Terraform runs without blocking the test worker (a plan can take a minute on a busy machine). */
+async function planOf(spec = referenceCopy()): Promise<{ plan: PlanJson; byAddress: Map<string, ResourceChange>; stack: TfJson }> {
   const out = synthTerraformToTemp(spec);
   const stack = JSON.parse(readFileSync(join(out, "stacks", "aws", "cdk.tf.json"), "utf8"));
   const tf = terraformWorkdir(join(out, "stacks", "aws"), { testProvider: true });
-  tf.run(["init", "-input=false"]);
-  const validate = JSON.parse(tf.run(["validate", "-json"]).stdout) as { valid: boolean; error_count: number; diagnostics: unknown[] };
+  await tf.runAsync(["init", "-input=false"]);
+  const validate = JSON.parse((await tf.runAsync(["validate", "-json"])).stdout) as { valid: boolean; error_count: number; diagnostics: unknown[] };
   expect(validate, JSON.stringify(validate.diagnostics)).toMatchObject({ valid: true, error_count: 0 });
-  tf.run(["plan", "-input=false", "-refresh=false", "-out=plan.bin"]);
-  const plan = tf.showPlanJson();
+  await tf.runAsync(["plan", "-input=false", "-refresh=false", "-out=plan.bin"]);
+  const plan = await tf.showPlanJsonAsync();
   return { plan, byAddress: new Map(plan.resource_changes.map((r) => [r.address, r])), stack };
 }
 
@@ -87,7 +88,7 @@ describe("aws stack (IRSA, reference spec) under terraform validate + plan", () 
   let plan: PlanJson;
   let byAddress: Map<string, ResourceChange>;
   let stack: TfJson;
-  beforeAll(() => ({ plan, byAddress, stack } = planOf()), 180_000);
+  beforeAll(async () => ({ plan, byAddress, stack } = await planOf()), 300_000);
 
   it("plans only creations and nothing else", () => {
     expect(plan.resource_changes.every((r) => r.change.actions.join() === "create")).toBe(true);
@@ -250,10 +251,10 @@ describe("aws stack (IRSA, reference spec) under terraform validate + plan", () 
 
 describe("aws stack (EKS Pod Identity, AWS IAM service login: examples/vcluster-oidc.yaml) under terraform validate + plan", () => {
   let byAddress: Map<string, ResourceChange>;
-  beforeAll(() => {
+  beforeAll(async () => {
     const spec = parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
-    ({ byAddress } = planOf(spec));
-  }, 180_000);
+    ({ byAddress } = await planOf(spec));
+  }, 300_000);
 
   it("(issue 15) access logs go to the spec's log bucket under the snapshot bucket's name; COMPLIANCE retention as the example asks", () => {
     expect(after(byAddress, "aws_s3_bucket_logging.snapshots_logging")).toMatchObject({ target_bucket: "shop-s3-access-logs-111122223333", target_prefix: `${BUCKET}/` });
@@ -321,7 +322,7 @@ describe("aws stack (EKS Pod Identity, AWS IAM service login: examples/vcluster-
 describe("S3 backend under terraform init", () => {
   // A real S3 is out of reach offline: init is pointed at a closed port, so it gets past Terraform's
   // backend schema check (where a wrong argument fails) and stops at the first network call.
-  const initAgainstDeadS3 = (spec: ReturnType<typeof referenceCopy>) => {
+  const initAgainstDeadS3 = async (spec: ReturnType<typeof referenceCopy>) => {
     // Test-only settings go into the working copy's backend block itself: Terraform skips the schema
     // check of the file's backend body when -backend-config flags are given.
     const tf = terraformWorkdir(join(synthTerraformToTemp(spec), "stacks", "aws"), {
@@ -336,16 +337,16 @@ describe("S3 backend under terraform init", () => {
           endpoints: { s3: "http://127.0.0.1:1" },
         }),
     });
-    return tf.run(["init", "-input=false"], { allowFailure: true });
+    return tf.runAsync(["init", "-input=false"], { allowFailure: true });
   };
 
   it.each([
     ["S3-native locking (use_lockfile)", {}],
     ["DynamoDB locking", { dynamodbTable: "shop-terraform-locks" }],
-  ])("%s: Terraform accepts every backend argument", (_name, extra) => {
+  ])("%s: Terraform accepts every backend argument", async (_name, extra) => {
     const spec = referenceCopy();
     spec.terraformState = { backend: "s3", bucket: "shop-terraform-state", ...extra };
-    const r = initAgainstDeadS3(spec);
+    const r = await initAgainstDeadS3(spec);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Unable to list objects in S3 bucket "shop-terraform-state"');
     expect(r.stderr).not.toMatch(/Extraneous|Unsupported argument|Invalid backend/);
