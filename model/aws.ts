@@ -41,13 +41,21 @@ export interface KmsKeyModel {
   principalRoleIds: string[];
 }
 
+/** Stands for the snapshot key's ARN in the bucket policy until the stack puts the key's real ARN there (known only after apply). */
+export const SNAPSHOT_KEY_ARN = "<snapshot-key-arn>";
+
 export interface SnapshotBucketModel {
   name: string;
   arn: string;
   prefix: string;
   retentionDays: number;
   noncurrentRetentionDays: number;
+  /** Statements name SNAPSHOT_KEY_ARN where the key's ARN belongs. */
   policy: PolicyDocument;
+  /** Default retention of S3 Object Lock; absent when the spec opts out. */
+  objectLock?: { mode: "GOVERNANCE" | "COMPLIANCE"; days: number };
+  /** Server access logs go to this bucket, under <bucket name>/. */
+  accessLogs?: { bucket: string; prefix: string };
 }
 
 export type BackendModel =
@@ -232,6 +240,8 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
   };
 
   const everything = [bucketArn, `${bucketArn}/*`];
+  const objects = `${bucketArn}/*`;
+  const denyPut = (Sid: string, Condition: PolicyStatement["Condition"]): PolicyStatement => ({ Sid, Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: [objects], Condition });
   const snapshotBucket: SnapshotBucketModel = {
     name: names.snapshotBucket,
     arn: bucketArn,
@@ -239,10 +249,20 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     retentionDays: spec.snapshots.retentionDays,
     noncurrentRetentionDays: spec.snapshots.noncurrentRetentionDays,
     // Deny statements name every principal and action on purpose: they only ever take access away.
+    // Uploads send no encryption headers: the bucket's default (SSE-KMS with the snapshot key) applies.
+    // A request that asks for anything else is refused: another algorithm, another key, aws:kms
+    // without a key (S3 would use the aws/s3 key), or a customer-provided key.
     policy: policy(
       { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: everything, Condition: { Bool: { "aws:SecureTransport": "false" } } },
       { Sid: "DenyTlsBelow12", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: everything, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+      // A negated operator holds when the key is absent, so each names the header as present (Null false).
+      denyPut("DenyOtherEncryption", { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption": "false" } }),
+      denyPut("DenyOtherKmsKey", { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": SNAPSHOT_KEY_ARN }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" } }),
+      denyPut("DenyAwsManagedKey", { StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } }),
+      denyPut("DenyCustomerProvidedKey", { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } }),
     ),
+    ...(spec.snapshots.objectLock.enabled ? { objectLock: { mode: spec.snapshots.objectLock.mode, days: spec.snapshots.objectLock.days } } : {}),
+    ...(spec.snapshots.accessLogBucket ? { accessLogs: { bucket: spec.snapshots.accessLogBucket, prefix: `${names.snapshotBucket}/` } } : {}),
   };
 
   const state = spec.terraformState;

@@ -75,6 +75,9 @@ function kubernetesClaims(spec: PlatformSpec): NameClaim[] {
       list(svc.secrets).forEach((secret, j) => {
         if (text(secret?.name)) claims.push({ scope: secrets, name: k8sNames.appSecret(svc.name, secret.name), path: at("secrets", j, "name"), what: `the Secret of ${svc.name}'s KV secret ${secret.name}` });
       });
+      list(svc.certificates).forEach((cert, j) => {
+        if (text(cert?.name)) claims.push({ scope: secrets, name: k8sNames.certificateSecret(svc.name, cert.name), path: at("certificates", j, "name"), what: `the TLS Secret of ${svc.name}'s certificate ${cert.name}` });
+      });
     });
   });
   return claims;
@@ -89,6 +92,18 @@ function vaultClaims(spec: PlatformSpec): NameClaim[] {
   });
   list(spec.ciConsumers).forEach((tool, t) => {
     if (text(tool?.name)) claims.push({ scope: policy, name: vaultNames.ciTool(tool.name), path: ["ciConsumers", t, "name"], what: `the policy of CI consumer ${tool.name}` });
+  });
+  // Transit keys: one per environment that uses a key, then the retained shared keys (the one to rename).
+  const transit = "Vault transit keys";
+  list(spec.services).forEach((svc, i) => {
+    list(svc?.transitKeys).forEach((key, k) => {
+      list(svc.environments).forEach((env) => {
+        if (text(key) && text(env)) claims.push({ scope: transit, name: vaultNames.transitKey(env, key), path: ["services", i, "transitKeys", k], what: `${env}'s transit key ${key}`, object: `${env}/${key}` });
+      });
+    });
+  });
+  list(spec.vault?.transit?.keys).forEach((k, i) => {
+    if (text(k?.name) && k.legacySharedKey) claims.push({ scope: transit, name: k.name, path: ["vault", "transit", "keys", i, "name"], what: `the retained shared transit key ${k.name}` });
   });
   list(spec.services).forEach((svc, i) => {
     if (!text(svc?.name)) return;

@@ -59,10 +59,6 @@ export function roleArn(spec: Pick<PlatformSpec, "aws">, roleName: string): stri
   return `arn:${spec.aws.partition}:iam::${spec.aws.accountId}:role/${roleName}`;
 }
 
-export function kmsAliasArn(spec: Pick<PlatformSpec, "aws">, alias: string): string {
-  return `arn:${spec.aws.partition}:kms:${spec.aws.region}:${spec.aws.accountId}:${alias}`;
-}
-
 export function s3BucketArn(spec: Pick<PlatformSpec, "aws">, bucket: string): string {
   return `arn:${spec.aws.partition}:s3:::${bucket}`;
 }
@@ -130,6 +126,12 @@ export const vaultNames = {
   snapshot: "raft-snapshot",
   admin: "admin",
   developer: "developer",
+  /** The identity that applies the Vault stack (OIDC role and policy). */
+  terraform: "terraform",
+  /** Transit key of one environment: no role of another environment can use it. */
+  transitKey: (env: string, key: string) => `${env}-${key}`,
+  /** Login MFA enforcement on the OIDC mount. */
+  oidcMfaEnforcement: "oidc-totp",
   databaseConnection: (env: string, database: string) => `${env}-${database}`,
   databaseRole: (env: string, service: string, database: string) => `${env}-${service}-${database}`,
   pkiRole: (env: string) => `${env}-cert`,
@@ -145,6 +147,9 @@ export const kvPaths = {
   cluster: (env: string) => `clusters/${env}`,
   infrastructure: "infrastructure",
 } as const;
+
+/** Audit device paths (vault audit list): the pod-local file, the stdout copy the cluster's log collector ships, the socket. */
+export const VAULT_AUDIT_DEVICES = { file: "file", stdout: "stdout", socket: "socket" } as const;
 
 /** The file audit device writes here, on the Vault pods' audit volume. */
 export const VAULT_AUDIT_DIR = "/vault/audit";
@@ -172,6 +177,8 @@ export const k8sNames = {
   appSecret: (service: string, secret: string) => `${service}-${secret}`,
   /** ExternalSecret and Secret with a service's credentials for a kafka/redis shared service. */
   sharedServiceSecret: (service: string, shared: string) => `${service}-${shared}`,
+  /** ExternalSecret, Secret (kubernetes.io/tls) and VaultDynamicSecret generator of a service's PKI certificate. */
+  certificateSecret: (service: string, certificate: string) => `${service}-${certificate}`,
   /** ExternalSecret, Secret and VaultDynamicSecret generator of a service's database credentials ('_' is not allowed in Kubernetes names). */
   databaseSecret: (service: string, database: string) => `${service}-${database.replace(/_/g, "-")}-db`,
   /** GitOps component folders of the primary cluster: dist/<cluster>/<component>/. */
@@ -228,4 +235,5 @@ export const vaultConstructIds = {
   kvMetadata: (path: string) => `metadata_${path}`,
   databaseConnection: (name: string) => `connection_${name}`,
   rotateRoot: (connection: string) => `rotate_root_${connection}`,
+  transitKey: (name: string) => `key_${name}`,
 } as const;

@@ -555,15 +555,77 @@ export const specRules: SpecRule[] = [
       "services[].secrets[].name",
       "services[].sharedServices",
       "services[].databases[].name",
+      "services[].certificates[].name",
+      "services[].transitKeys",
       "databases[].name",
       "ciConsumers[].name",
       "ciConsumers[].auth",
+      "vault.transit.keys[].name",
+      "vault.transit.keys[].legacySharedKey",
     ],
     check(s, report) {
       for (const { claim, first } of nameCollisions(nameClaims(s))) {
         const like = first.path ? `${first.what} (${formatPath(first.path)})` : first.what;
         report(claim.path!, `${claim.what} would be named "${claim.name}", like ${like}; ${claim.scope} need unique names: rename one of them`);
       }
+    },
+  },
+  {
+    id: "VEP-S45",
+    summary: "an audit device leaves the pod: vault.audit.stdout (default) or vault.audit.socket, so the audit trail survives a lost pod or volume",
+    reads: ["vault.audit.stdout", "vault.audit.socket"],
+    check(s, report) {
+      const audit = s.vault?.audit;
+      if (audit?.stdout === false && !audit.socket) {
+        report(["vault", "audit", "stdout"], "the only audit device would be the file on the pod's own volume: keep stdout: true (the cluster's log collector ships it), or add vault.audit.socket");
+      }
+    },
+  },
+  {
+    id: "VEP-S46",
+    summary: "vault.forwardedClientAddress needs vault.externalAddress (only a load balancer in front of Vault forwards client addresses)",
+    reads: ["vault.forwardedClientAddress", "vault.externalAddress"],
+    check(s, report) {
+      if (s.vault?.forwardedClientAddress && !s.vault.externalAddress) {
+        report(["vault", "forwardedClientAddress"], "no load balancer fronts Vault without vault.externalAddress: set it, or drop forwardedClientAddress");
+      }
+    },
+  },
+  {
+    id: "VEP-S47",
+    summary: "snapshots.objectLock.days is at most snapshots.retentionDays (a locked version outlives its expiry, and the lifecycle rule cannot remove it)",
+    reads: ["snapshots.objectLock", "snapshots.retentionDays"],
+    check(s, report) {
+      const lock = s.snapshots?.objectLock;
+      const keep = s.snapshots?.retentionDays;
+      if (lock?.enabled && typeof lock.days === "number" && typeof keep === "number" && lock.days > keep) {
+        report(["snapshots", "objectLock", "days"], `${lock.days} days is longer than snapshots.retentionDays (${keep}): snapshots would stay locked after they expire`);
+      }
+    },
+  },
+  {
+    id: "VEP-S48",
+    summary: "vault.auth.oidc.terraformGroups share no group with adminGroups or developerGroups (the pipeline's identity is not a person's daily login)",
+    reads: ["vault.auth.oidc.terraformGroups", "vault.auth.oidc.adminGroups", "vault.auth.oidc.developerGroups"],
+    check(s, report) {
+      const oidc = s.vault?.auth?.oidc;
+      const people = new Set([...list(oidc?.adminGroups), ...list(oidc?.developerGroups)]);
+      list(oidc?.terraformGroups).forEach((g, i) => {
+        if (people.has(g)) report(["vault", "auth", "oidc", "terraformGroups", i], `"${g}" is also an admin or developer group: members would hold the policy that rewrites every policy; use a group of its own`);
+      });
+    },
+  },
+  {
+    id: "VEP-S49",
+    summary: "a transit key's minDecryptionVersion names only environments whose services use the key (each has its own <env>-<key>)",
+    reads: ["vault.transit.keys[].name", "vault.transit.keys[].minDecryptionVersion", "services[].transitKeys", "services[].environments"],
+    check(s, report) {
+      list(s.vault?.transit?.keys).forEach((k, i) => {
+        const users = new Set(list(s.services).filter((svc) => list(svc?.transitKeys).includes(k?.name)).flatMap((svc) => list(svc.environments)));
+        for (const env of Object.keys(k?.minDecryptionVersion ?? {})) {
+          if (!users.has(env)) report(["vault", "transit", "keys", i, "minDecryptionVersion", env], `no service uses ${String(k.name)} in "${env}", so there is no key ${env}-${String(k.name)} (used in: ${[...users].sort().join(", ") || "none"})`);
+        }
+      });
     },
   },
 ];

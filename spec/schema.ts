@@ -98,6 +98,20 @@ const vaultSchema = z.strictObject({
   externalClientCidrs: z.array(cidr).optional(),
   /** Where externalAddress resolves (the load balancer's subnets): dedicated clusters' environment namespaces may send Vault traffic only there. Required when an environment has its own cluster. */
   externalAddressCidrs: z.array(cidr).optional(),
+  /**
+   * How Vault learns the real client address of connections through externalAddress, so audit
+   * entries and AppRole's bound CIDRs see the client, not the load balancer: `x-forwarded-for` for
+   * an L7 load balancer that re-encrypts to Vault, `proxy-protocol` for an NLB target group with
+   * PROXY protocol v2. Only connections from proxyCidrs (the load balancer's subnets) may set it;
+   * in-cluster clients connect directly. Omitted: Vault sees the connection's source. Needs
+   * externalAddress (rule VEP-S46).
+   */
+  forwardedClientAddress: z
+    .strictObject({
+      via: z.enum(["x-forwarded-for", "proxy-protocol"]),
+      proxyCidrs: z.array(cidr).min(1, "at least one CIDR"),
+    })
+    .optional(),
   kv: z
     .strictObject({
       /** @default 10 */
@@ -137,6 +151,20 @@ const vaultSchema = z.strictObject({
             autoRotatePeriod: duration.default("720h"),
             /** Named opt-out: allow Terraform to delete the key (and everything encrypted with it). @default false */
             deletionAllowed: z.boolean().default(false),
+            /**
+             * Per environment, the oldest version of <env>-<name> that may still decrypt (transit
+             * min_decryption_version): raise it after the services rewrapped their ciphertext (they may
+             * call transit/rewrap). Each environment's key rotates on its own, so versions differ.
+             * Omitted keeps every version. @default {}
+             */
+            minDecryptionVersion: z.record(dnsLabel, z.number().int().min(1)).default({}),
+            /**
+             * Upgrade path from releases that shared one key between environments: keep that key
+             * (transit/<name>, never deleted) so production services can still decrypt (only decrypt)
+             * what they encrypted with it while they re-encrypt it with <env>-<name>. Non-production
+             * roles never get it. @default false
+             */
+            legacySharedKey: z.boolean().default(false),
           }),
         )
         .default([]),
@@ -144,6 +172,14 @@ const vaultSchema = z.strictObject({
     .default({ keys: [] }),
   audit: z
     .strictObject({
+      /**
+       * A second file audit device writing to the Vault container's stdout, which the cluster's log
+       * collector (Fluent Bit, the CloudWatch agent) ships off the pod; Vault's own log goes to stderr.
+       * Vault answers a request when at least one device logged it, so the pod-local file keeps Vault
+       * up when the collector stalls, and this copy survives a lost pod or volume. Turning it off needs
+       * the socket device instead (rule VEP-S45). @default true
+       */
+      stdout: z.boolean().default(true),
       /** TCP socket audit device (e.g. a log shipper sidecar). */
       socket: z
         .strictObject({
@@ -167,7 +203,7 @@ const vaultSchema = z.strictObject({
         })
         .default({ maxFileSize: "512Mi", keep: 10 }),
     })
-    .default({ rotation: { maxFileSize: "512Mi", keep: 10 } }),
+    .default({ stdout: true, rotation: { maxFileSize: "512Mi", keep: 10 } }),
   autopilot: z
     .strictObject({
       /** @default true */
@@ -201,8 +237,36 @@ const vaultSchema = z.strictObject({
           clientId: z.string().min(1),
           /** @default "groups" */
           groupsClaim: z.string().min(1).default("groups"),
-          /** @default "email" */
-          userClaim: z.string().min(1).default("email"),
+          /**
+           * The claim that names a person's Vault entity. Only `sub` is stable and unique per issuer
+           * (OIDC Core 5.7); an email address can change or be reassigned, and some providers let users
+           * edit it, which would hand them another person's entity. @default "sub"
+           */
+          userClaim: z.string().min(1).default("sub"),
+          /** Claims copied into the entity alias's metadata for display and audit (claim_mappings). @default ["email"] */
+          metadataClaims: z.array(z.string().regex(/^[\w.-]+$/, "a claim name such as email")).default(["email"]),
+          /**
+           * Groups whose members may log in with role `terraform` and apply the Vault stack (policy
+           * `terraform`). Kept apart from adminGroups (rule VEP-S48): administrators operate Vault, the
+           * pipeline's identity changes its configuration. @default []
+           */
+          terraformGroups: z.array(z.string().min(1)).default([]),
+          /**
+           * Login MFA (TOTP) for every OIDC login (Vault login MFA, in Vault CE since 1.10). A person
+           * needs a TOTP secret on their entity, which exists after their first login attempt: an
+           * administrator creates it (identity/mfa/method/totp/admin-generate). Omitted: no second
+           * factor beyond the IdP's.
+           */
+          mfa: z
+            .strictObject({
+              /** Issuer shown in the authenticator app. */
+              issuer: z.string().min(1),
+              /** @default 6 */
+              digits: z.number().int().refine((d) => d === 6 || d === 8, "6 or 8 digits").default(6),
+              /** @default 5 */
+              maxValidationAttempts: z.number().int().min(1).max(10).default(5),
+            })
+            .optional(),
           /** Vault UI callbacks (https) and the CLI's http://localhost:8250/oidc/callback. */
           allowedRedirectUris: z
             .array(z.string().regex(/^(https:\/\/[^\s?#]+|http:\/\/localhost:\d{1,5}\/[^\s?#]*)$/, "an https:// URL, or http://localhost:<port>/... for the CLI"))
@@ -272,6 +336,12 @@ const environmentSchema = z.strictObject({
   production: z.boolean().default(false),
   /** @default { type: "primary" } */
   cluster: clusterRefSchema.default({ type: "primary" }),
+  /**
+   * Every KV secret of the environment requires check-and-set writes (cas_required in its
+   * metadata): a write must name the version it replaces, so two people never silently overwrite
+   * each other. @default true when production, else vault.kv.casRequired
+   */
+  casRequired: z.boolean().optional(),
   databaseCredentials: z
     .strictObject({
       /** @default "1h" */
@@ -346,6 +416,22 @@ const serviceSchema = z.strictObject({
   sharedServices: z.array(dnsLabel).default([]),
   /** Transit keys this service may encrypt/decrypt with (requires vaultLogin). */
   transitKeys: z.array(dnsLabel).default([]),
+  /**
+   * TLS certificates from Vault's PKI, delivered by ESO as `kubernetes.io/tls` Secrets named
+   * `<service>-<name>` (tls.crt, tls.key, ca.crt), re-issued at half the certificate TTL. Each host
+   * is a Service name in the environment's namespace: the certificate names <host>.<ns>.svc and
+   * <host>.<ns>.svc.cluster.local, all the environment's PKI role allows. Only environments with a
+   * certificate let their ESO store issue any. @default []
+   */
+  certificates: z
+    .array(
+      z.strictObject({
+        name: dnsLabel,
+        /** @default [the service name] */
+        hosts: z.array(dnsLabel).min(1, "at least one host").optional(),
+      }),
+    )
+    .default([]),
   /** How the service itself logs in to Vault, besides ESO delivering its secrets. @default "none" */
   vaultLogin: z.enum(["none", "kubernetes", "aws-iam"]).default("none"),
 });
@@ -429,8 +515,28 @@ export const platformSpecSchema = z.strictObject({
       restorePrincipalArns: z.array(iamArn).default([]),
       /** Image that uploads the snapshot (needs the AWS CLI); pinned, never latest. @default "amazon/aws-cli:2.31.6" */
       uploaderImage: pinnedImage.default("amazon/aws-cli:2.31.6"),
+      /**
+       * S3 Object Lock default retention: no snapshot version can be deleted or overwritten for this
+       * long, even with stolen credentials (GOVERNANCE: only principals granted
+       * s3:BypassGovernanceRetention may; COMPLIANCE: nobody, not even the account root). At most
+       * retentionDays (rule VEP-S47). Named opt-out: enabled false. @default { enabled: true, mode: "GOVERNANCE", days: 14 }
+       */
+      objectLock: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          mode: z.enum(["GOVERNANCE", "COMPLIANCE"]).default("GOVERNANCE"),
+          days: z.number().int().min(1).max(3650).default(14),
+        })
+        .default({ enabled: true, mode: "GOVERNANCE", days: 14 }),
+      /**
+       * An existing bucket receiving S3 server access logs of the snapshot bucket (prefix
+       * <snapshot bucket>/). Its policy must let logging.s3.amazonaws.com write, with aws:SourceArn
+       * the snapshot bucket. It cannot have Object Lock. Omitted: no access logs (CloudTrail data
+       * events are the alternative).
+       */
+      accessLogBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name").optional(),
     })
-    .default({ schedule: "0 * * * *", retentionDays: 30, noncurrentRetentionDays: 7, prefix: "raft", restorePrincipalArns: [], uploaderImage: "amazon/aws-cli:2.31.6" }),
+    .default({ schedule: "0 * * * *", retentionDays: 30, noncurrentRetentionDays: 7, prefix: "raft", restorePrincipalArns: [], uploaderImage: "amazon/aws-cli:2.31.6", objectLock: { enabled: true, mode: "GOVERNANCE", days: 14 } }),
   /** Where Terraform keeps state. @default { backend: "local" } */
   terraformState: stateSchema.default({ backend: "local" }),
   externalSecrets: z
@@ -451,6 +557,11 @@ export const platformSpecSchema = z.strictObject({
         .optional(),
     })
     .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h" }),
+  /**
+   * Prometheus scrapes /v1/sys/metrics without a Vault token (unauthenticated_metrics_access): it
+   * cannot log in to Vault, and a long-lived token in a Kubernetes Secret would be the weaker choice.
+   * Metrics carry no secret values; every client admitted to port 8200 can read them.
+   */
   monitoring: z
     .strictObject({
       /** @default "monitoring" */

@@ -1,4 +1,5 @@
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
+import { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import type { BackendModel } from "../model/aws";
 import type { VaultModel } from "../model/vault";
@@ -14,7 +15,7 @@ import { OidcAuth } from "./vault/oidc-auth";
 import { VaultPolicies } from "./vault/policies";
 import { Pki } from "./vault/pki";
 import { Transit } from "./vault/transit";
-import { vaultConstructIds } from "../model/names";
+import { vaultConstructIds, vaultNames } from "../model/names";
 
 export const VAULT_STACK = "vault";
 
@@ -47,7 +48,7 @@ export class VaultStack extends PlatformStack {
 
     new AuditDevices(this, "audit", m.audit);
     new Autopilot(this, "autopilot", m.autopilot);
-    new VaultPolicies(this, "policy", m.policies);
+    const policies = new VaultPolicies(this, "policy", m.policies);
     new KvEngine(this, "kv", m.kv);
     for (const mount of m.kubernetesAuth) new KubernetesAuth(this, vaultConstructIds.kubernetesAuth(mount.path), mount);
     if (m.awsAuth) new AwsAuth(this, "auth_aws", m.awsAuth);
@@ -56,5 +57,11 @@ export class VaultStack extends PlatformStack {
     if (m.database) new DatabaseEngine(this, "database", m.database);
     new Pki(this, "pki", m.pki);
     if (m.transit) new Transit(this, "transit", m.transit);
+
+    // The pipeline's own policy is written first, so what this apply adds is already allowed to it.
+    const own = policies.byName.get(vaultNames.terraform)!;
+    for (const r of this.node.findAll()) {
+      if (r instanceof TerraformResource && r !== own) r.dependsOn = [...(r.dependsOn ?? []), own.fqn];
+    }
   }
 }

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type PlanJson, type ResourceChange, terraformWorkdir } from "./helpers/terraform";
 import type { PlatformSpecInput } from "../spec/schema";
+import { putObjectDeniedBy, s3CpRequestContext } from "./helpers/s3-policy";
 import { referenceCopy, ROOT, synthTerraformToTemp } from "./helpers/synth";
 
 /**
@@ -35,15 +36,38 @@ const principals = (s: Statement) => {
   return typeof p === "string" ? [p] : [p.AWS ?? []].flat();
 };
 
-function planOf(spec = referenceCopy()): { plan: PlanJson; byAddress: Map<string, ResourceChange> } {
+// The synthesized stack is read back as plain JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type TfJson = Record<string, any>;
+
+/** Terraform runs without blocking the test worker (a plan can take a minute on a busy machine). */
+async function planOf(spec = referenceCopy()): Promise<{ plan: PlanJson; byAddress: Map<string, ResourceChange>; stack: TfJson }> {
   const out = synthTerraformToTemp(spec);
+  const stack = JSON.parse(readFileSync(join(out, "stacks", "aws", "cdk.tf.json"), "utf8"));
   const tf = terraformWorkdir(join(out, "stacks", "aws"), { testProvider: true });
-  tf.run(["init", "-input=false"]);
-  const validate = JSON.parse(tf.run(["validate", "-json"]).stdout) as { valid: boolean; error_count: number; diagnostics: unknown[] };
+  await tf.runAsync(["init", "-input=false"]);
+  const validate = JSON.parse((await tf.runAsync(["validate", "-json"])).stdout) as { valid: boolean; error_count: number; diagnostics: unknown[] };
   expect(validate, JSON.stringify(validate.diagnostics)).toMatchObject({ valid: true, error_count: 0 });
-  tf.run(["plan", "-input=false", "-refresh=false", "-out=plan.bin"]);
-  const plan = tf.showPlanJson();
-  return { plan, byAddress: new Map(plan.resource_changes.map((r) => [r.address, r])) };
+  await tf.runAsync(["plan", "-input=false", "-refresh=false", "-out=plan.bin"]);
+  const plan = await tf.showPlanJsonAsync();
+  return { plan, byAddress: new Map(plan.resource_changes.map((r) => [r.address, r])), stack };
+}
+
+/** A key ARN standing for the snapshot key's, which AWS assigns at apply time. */
+const SNAPSHOT_KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/2f4e6a8c-0000-4000-8000-000000000000";
+
+/**
+ * The bucket policy interpolates the snapshot key's ARN, so the plan knows it only after apply.
+ * The plan proves that is the only unknown (after_unknown and its references); the statements are
+ * read from the configuration Terraform planned, with a key ARN in place of the reference.
+ */
+function bucketPolicy(plan: PlanJson, byAddress: Map<string, ResourceChange>, stack: TfJson): Statement[] {
+  const address = "aws_s3_bucket_policy.snapshots_policy";
+  expect(byAddress.get(address)!.change.after_unknown.policy).toBe(true);
+  expect(referencesOf(plan, address, "policy")).toContain("aws_kms_key.vault_snapshots_key.arn");
+  const text = String(stack.resource.aws_s3_bucket_policy.snapshots_policy.policy);
+  expect(text.match(/\$\{[^}]+\}/g)).toEqual(expect.arrayContaining(["${aws_kms_key.vault_snapshots_key.arn}"]));
+  return doc(text.split("${aws_kms_key.vault_snapshots_key.arn}").join(SNAPSHOT_KEY_ARN)).Statement;
 }
 
 function after(byAddress: Map<string, ResourceChange>, address: string): Record<string, unknown> {
@@ -63,7 +87,8 @@ function referencesOf(plan: PlanJson, address: string, attribute: string): strin
 describe("aws stack (IRSA, reference spec) under terraform validate + plan", () => {
   let plan: PlanJson;
   let byAddress: Map<string, ResourceChange>;
-  beforeAll(() => ({ plan, byAddress } = planOf()), 180_000);
+  let stack: TfJson;
+  beforeAll(async () => ({ plan, byAddress, stack } = await planOf()), 300_000);
 
   it("plans only creations and nothing else", () => {
     expect(plan.resource_changes.every((r) => r.change.actions.join() === "create")).toBe(true);
@@ -115,12 +140,40 @@ describe("aws stack (IRSA, reference spec) under terraform validate + plan", () 
   });
 
   it("snapshot bucket policy denies every request without TLS (and below TLS 1.2)", () => {
-    const statements = doc(after(byAddress, "aws_s3_bucket_policy.snapshots_policy").policy).Statement;
+    const statements = bucketPolicy(plan, byAddress, stack);
     const noTls = statements.find((s) => s.Condition?.Bool?.["aws:SecureTransport"] === "false")!;
     expect(noTls).toMatchObject({ Effect: "Deny", Principal: "*" });
     expect([noTls.Resource].flat().sort()).toEqual([`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`]);
     expect(statements.find((s) => s.Condition?.NumericLessThan?.["s3:TlsVersion"] === "1.2")?.Effect).toBe("Deny");
     expect(statements.every((s) => s.Effect === "Deny")).toBe(true);
+  });
+
+  it("(issue 15) snapshot bucket policy refuses uploads under any encryption but the bucket's own key; an upload with no encryption headers gets the default", () => {
+    const statements = bucketPolicy(plan, byAddress, stack);
+    const object = `arn:aws:s3:::${BUCKET}/raft/vault-20260101T000000Z.snap`;
+    const upload = ["s3", "cp", "/snapshots/vault-20260101T000000Z.snap", `s3://${BUCKET}/raft/vault-20260101T000000Z.snap`, "--only-show-errors"];
+    const denied = (flags: string[]) => putObjectDeniedBy(statements, object, s3CpRequestContext([...upload, ...flags]));
+    expect(denied([])).toEqual([]);
+    expect(denied(["--sse", "aws:kms", "--sse-kms-key-id", SNAPSHOT_KEY_ARN])).toEqual([]);
+    expect(denied(["--sse", "AES256"])).toEqual(["DenyOtherEncryption"]);
+    expect(denied(["--sse", "aws:kms"])).toEqual(["DenyAwsManagedKey"]);
+    expect(denied(["--sse", "aws:kms", "--sse-kms-key-id", "arn:aws:kms:eu-west-1:444455556666:key/9a8b7c6d-0000-4000-8000-000000000000"])).toEqual(["DenyOtherKmsKey"]);
+    expect(denied(["--sse-c"])).toEqual(["DenyCustomerProvidedKey"]);
+    // An alias is not the key ARN S3 compares: only the header-free upload (or the key ARN) passes.
+    expect(denied(["--sse", "aws:kms", "--sse-kms-key-id", "arn:aws:kms:eu-west-1:111122223333:alias/shop-vault-snapshots"])).toEqual(["DenyOtherKmsKey"]);
+    const sse = after(byAddress, "aws_s3_bucket_server_side_encryption_configuration.snapshots_encryption") as { rule: { apply_server_side_encryption_by_default: { sse_algorithm: string }[] }[] };
+    expect(sse.rule[0].apply_server_side_encryption_by_default[0].sse_algorithm).toBe("aws:kms");
+  });
+
+  it("(issue 15) Object Lock: every snapshot version is kept 14 days (GOVERNANCE), enabled on the versioned bucket without replacing it", () => {
+    const lock = after(byAddress, "aws_s3_bucket_object_lock_configuration.snapshots_object_lock");
+    expect(lock).toMatchObject({ object_lock_enabled: "Enabled", rule: [{ default_retention: [{ mode: "GOVERNANCE", days: 14 }] }] });
+    expect(referencesOf(plan, "aws_s3_bucket_object_lock_configuration.snapshots_object_lock", "bucket")).toContain("aws_s3_bucket.snapshots_bucket.id");
+    const config = plan.configuration.root_module.resources.find((r) => r.address === "aws_s3_bucket_object_lock_configuration.snapshots_object_lock") as unknown as { depends_on?: string[] };
+    expect(config.depends_on).toContain("aws_s3_bucket_versioning.snapshots_versioning");
+    // object_lock_enabled on the bucket itself would force a new bucket on existing platforms.
+    expect(stack.resource.aws_s3_bucket.snapshots_bucket).not.toHaveProperty("object_lock_enabled");
+    expect(byAddress.has("aws_s3_bucket_logging.snapshots_logging")).toBe(false);
   });
 
   it("snapshot lifecycle expires objects under the prefix after the spec's retention", () => {
@@ -198,10 +251,15 @@ describe("aws stack (IRSA, reference spec) under terraform validate + plan", () 
 
 describe("aws stack (EKS Pod Identity, AWS IAM service login: examples/vcluster-oidc.yaml) under terraform validate + plan", () => {
   let byAddress: Map<string, ResourceChange>;
-  beforeAll(() => {
+  beforeAll(async () => {
     const spec = parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
-    ({ byAddress } = planOf(spec));
-  }, 180_000);
+    ({ byAddress } = await planOf(spec));
+  }, 300_000);
+
+  it("(issue 15) access logs go to the spec's log bucket under the snapshot bucket's name; COMPLIANCE retention as the example asks", () => {
+    expect(after(byAddress, "aws_s3_bucket_logging.snapshots_logging")).toMatchObject({ target_bucket: "shop-s3-access-logs-111122223333", target_prefix: `${BUCKET}/` });
+    expect(after(byAddress, "aws_s3_bucket_object_lock_configuration.snapshots_object_lock")).toMatchObject({ rule: [{ default_retention: [{ mode: "COMPLIANCE", days: 7 }] }] });
+  });
 
   it("trusts pods.eks.amazonaws.com with AssumeRole+TagSession pinned to cluster, namespace and service account", () => {
     const trust = doc(after(byAddress, "aws_iam_role.vault_server_role").assume_role_policy).Statement;
@@ -264,7 +322,7 @@ describe("aws stack (EKS Pod Identity, AWS IAM service login: examples/vcluster-
 describe("S3 backend under terraform init", () => {
   // A real S3 is out of reach offline: init is pointed at a closed port, so it gets past Terraform's
   // backend schema check (where a wrong argument fails) and stops at the first network call.
-  const initAgainstDeadS3 = (spec: ReturnType<typeof referenceCopy>) => {
+  const initAgainstDeadS3 = async (spec: ReturnType<typeof referenceCopy>) => {
     // Test-only settings go into the working copy's backend block itself: Terraform skips the schema
     // check of the file's backend body when -backend-config flags are given.
     const tf = terraformWorkdir(join(synthTerraformToTemp(spec), "stacks", "aws"), {
@@ -279,16 +337,16 @@ describe("S3 backend under terraform init", () => {
           endpoints: { s3: "http://127.0.0.1:1" },
         }),
     });
-    return tf.run(["init", "-input=false"], { allowFailure: true });
+    return tf.runAsync(["init", "-input=false"], { allowFailure: true });
   };
 
   it.each([
     ["S3-native locking (use_lockfile)", {}],
     ["DynamoDB locking", { dynamodbTable: "shop-terraform-locks" }],
-  ])("%s: Terraform accepts every backend argument", (_name, extra) => {
+  ])("%s: Terraform accepts every backend argument", async (_name, extra) => {
     const spec = referenceCopy();
     spec.terraformState = { backend: "s3", bucket: "shop-terraform-state", ...extra };
-    const r = initAgainstDeadS3(spec);
+    const r = await initAgainstDeadS3(spec);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Unable to list objects in S3 bucket "shop-terraform-state"');
     expect(r.stderr).not.toMatch(/Extraneous|Unsupported argument|Invalid backend/);

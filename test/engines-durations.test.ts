@@ -26,6 +26,8 @@ const SPECS: [string, () => PlatformSpecInput][] = [
 const K8S_DURATION_FIELDS: Record<string, Record<string, DurationGrammar>> = {
   // metav1.Duration: time.ParseDuration.
   ExternalSecret: { "spec.refreshInterval": "go" },
+  // ESO writes parameters to Vault as they are: pki/issue's ttl is Vault's TypeDurationSecond.
+  VaultDynamicSecret: { "spec.parameters.ttl": "vault" },
   Certificate: { "spec.duration": "go", "spec.renewBefore": "go" },
   // Prometheus' model.Duration.
   ServiceMonitor: { "spec.endpoints[].interval": "prometheus", "spec.endpoints[].scrapeTimeout": "prometheus" },
@@ -40,6 +42,8 @@ const TF_DURATION_FIELDS: Record<string, Record<string, "vault" | "seconds">> = 
   vault_pki_secret_backend_root_sign_intermediate: { ttl: "vault" },
   vault_pki_secret_backend_role: { ttl: "vault", max_ttl: "vault" },
   vault_pki_secret_backend_crl_config: { expiry: "vault" },
+  // PKI config/auto-tidy: framework.TypeDurationSecond (builtin/logical/pki/path_tidy.go).
+  vault_pki_secret_backend_config_auto_tidy: { interval_duration: "vault", safety_buffer: "vault" },
   vault_raft_autopilot: { dead_server_last_contact_threshold: "vault", last_contact_threshold: "vault", server_stabilization_time: "vault" },
   vault_mount: { default_lease_ttl_seconds: "seconds", max_lease_ttl_seconds: "seconds" },
   vault_kv_secret_backend_v2: { delete_version_after: "seconds" },
@@ -48,6 +52,8 @@ const TF_DURATION_FIELDS: Record<string, Record<string, "vault" | "seconds">> = 
   vault_aws_auth_backend_role: { token_ttl: "seconds", token_max_ttl: "seconds" },
   vault_approle_auth_backend_role: { token_ttl: "seconds", token_max_ttl: "seconds", secret_id_ttl: "seconds" },
   vault_jwt_auth_backend_role: { token_ttl: "seconds", token_max_ttl: "seconds" },
+  // identity/mfa/method/totp: period in seconds (the TOTP step).
+  vault_identity_mfa_totp: { period: "seconds" },
   vault_transit_secret_backend_key: { auto_rotate_period: "seconds" },
 };
 const TF_DURATION_NAME = /ttl|_seconds$|period|after|threshold|expiry|interval|stabilization/;

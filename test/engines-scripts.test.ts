@@ -6,7 +6,9 @@ import { type RenderedObject, synthDist } from "./helpers/dist";
 import { embeddedScripts, podSpecs } from "./helpers/embedded";
 import { filesBelow, type PodRun, removeSandbox, runPod } from "./helpers/pod-sandbox";
 import { formatFindings, shellcheck, shellcheckDialect } from "./helpers/shellcheck";
+import { putObjectDeniedBy, s3CpRequestContext } from "./helpers/s3-policy";
 import { referenceCopy, vclusterExample } from "./helpers/synth";
+import { synthStacks } from "./helpers/vault-stack";
 
 /**
  * The shell embedded in rendered manifests: every `sh -c` script of every container, hook and
@@ -40,7 +42,8 @@ describe("ShellCheck harness", () => {
 // --- the snapshot job, run for real ---
 
 const BUCKET = "shop-vault-snapshots-111122223333-eu-west-1";
-const KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:alias/shop-vault-snapshots";
+/** A key ARN for the snapshot key, whose real ARN exists only after apply (the bucket policy references it). */
+const KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/2f4e6a8c-0000-4000-8000-000000000000";
 const SNAPSHOT_FILE = /^\/snapshots\/vault-\d{8}T\d{6}Z\.snap$/;
 const ISSUED_TOKEN = "hvs.CAESISandboxIssuedTokenForTheSnapshotJob0123";
 
@@ -89,13 +92,29 @@ describe("snapshot CronJob pod in a sandbox (reference spec)", () => {
     expect(readFileSync(join(r.recordDir, "revoked-token"), "utf8")).toBe(ISSUED_TOKEN);
 
     const name = save.argv[4]!.split("/").pop();
-    expect(upload.argv).toEqual(["s3", "cp", save.argv[4], `s3://${BUCKET}/raft/${name}`, "--sse", "aws:kms", "--sse-kms-key-id", KMS_KEY, "--only-show-errors"]);
+    // No encryption flags: the bucket's default encryption (its own KMS key) applies.
+    expect(upload.argv).toEqual(["s3", "cp", save.argv[4], `s3://${BUCKET}/raft/${name}`, "--only-show-errors"]);
     expect(upload.env.AWS_REGION).toBe("eu-west-1");
     expect(upload.env.VAULT_TOKEN).toBeUndefined();
     const uploaded = readFileSync(join(r.recordDir, "uploads", String(r.calls.indexOf(upload) + 1)), "utf8");
     expect(uploaded).toBe(readFileSync(join(r.volumeDirs.snapshots!, name!), "utf8"));
     expect(uploaded).toMatch(/^raft-snapshot-bytes-/);
     expectNoTokenLeak(r);
+  });
+
+  it("(issue 15) the bucket policy the AWS stack renders lets this exact upload through, and refuses any other encryption", () => {
+    const r = run();
+    const upload = r.calls.at(-1)!;
+    const stack = synthStacks(referenceCopy()).aws;
+    const policy = JSON.parse(String(Object.values(stack.resource.aws_s3_bucket_policy!)[0].policy).split("${aws_kms_key.vault_snapshots_key.arn}").join(KEY_ARN));
+    const object = `arn:aws:s3:::${BUCKET}/raft/${upload.argv[2]!.split("/").pop()}`;
+    expect(putObjectDeniedBy(policy.Statement, object, s3CpRequestContext(upload.argv))).toEqual([]);
+    const refused = (flags: string[]) => putObjectDeniedBy(policy.Statement, object, s3CpRequestContext([...upload.argv, ...flags]));
+    expect(refused(["--sse", "AES256"])).toEqual(["DenyOtherEncryption"]);
+    expect(refused(["--sse", "aws:kms"])).toEqual(["DenyAwsManagedKey"]);
+    expect(refused(["--sse", "aws:kms", "--sse-kms-key-id", "arn:aws:kms:eu-west-1:111122223333:key/0000-attacker"])).toEqual(["DenyOtherKmsKey"]);
+    expect(refused(["--sse-c"])).toEqual(["DenyCustomerProvidedKey"]);
+    expect(refused(["--sse", "aws:kms", "--sse-kms-key-id", KEY_ARN])).toEqual([]);
   });
 
   it.each([["login"], ["login-empty"]])("a failed login (%s) stops the job before anything else runs", (failure) => {

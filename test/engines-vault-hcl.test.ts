@@ -32,9 +32,17 @@ function serverContainerFor(objects: RenderedObject[], configMap: string, namesp
   });
 }
 
+const forwarded = (via: "x-forwarded-for" | "proxy-protocol") => () => {
+  const spec = vclusterSpec();
+  spec.vault.forwardedClientAddress = { via, proxyCidrs: ["10.40.4.0/24", "10.40.5.0/24"] };
+  return spec;
+};
+
 describe.each([
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
+  ["vcluster example, client addresses through X-Forwarded-For", forwarded("x-forwarded-for")],
+  ["vcluster example, client addresses through PROXY protocol", forwarded("proxy-protocol")],
 ])("vault.hcl through HashiCorp's HCL parser (%s)", (_name, spec) => {
   let objects: RenderedObject[];
   let configs: ReturnType<typeof hclConfigs>;
@@ -69,6 +77,28 @@ describe.each([
       const dataMount = mounts.filter((m) => underMount(raftPath, m.mountPath)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
       expect(dataMount.readOnly ?? false).toBe(false);
     }
+  });
+});
+
+describe("(issue 15) listener hardening as Vault parses it", () => {
+  const listener = async (spec: ReturnType<typeof referenceCopy>) => {
+    const [config] = hclConfigs(synthDist(spec).objects);
+    return ((await parseHcl("vault.hcl", config!.hcl)) as Obj).listener.tcp[0];
+  };
+
+  it("HSTS for a year, subdomains included (Vault joins the list with '; ')", async () => {
+    expect((await listener(referenceCopy())).custom_response_headers).toEqual([{ default: { "Strict-Transport-Security": ["max-age=31536000", "includeSubDomains"] } }]);
+  });
+
+  it("only the load balancer's subnets may name the client; without forwardedClientAddress nobody may", async () => {
+    expect(await listener(forwarded("x-forwarded-for")())).toMatchObject({
+      x_forwarded_for_authorized_addrs: ["10.40.4.0/24", "10.40.5.0/24"],
+      x_forwarded_for_reject_not_authorized: true,
+      x_forwarded_for_reject_not_present: false,
+    });
+    expect(await listener(forwarded("proxy-protocol")())).toMatchObject({ proxy_protocol_behavior: "allow_authorized", proxy_protocol_authorized_addrs: ["10.40.4.0/24", "10.40.5.0/24"] });
+    const plain = await listener(vclusterSpec());
+    expect(Object.keys(plain).filter((k) => /forwarded|proxy/.test(k))).toEqual([]);
   });
 });
 

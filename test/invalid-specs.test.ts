@@ -155,6 +155,15 @@ const cases: Case[] = [
   { name: "audit rotation size is a quantity", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "lots", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /quantity/ },
   { name: "certificate probe image is pinned", break: (s) => (s.monitoring = { certificateProbe: { image: "prom/blackbox-exporter:latest" } }), path: "monitoring.certificateProbe.image", message: /version tag/ },
   { name: "a KV secret named like a shared service the service uses", break: (s) => s.services[1].secrets.push({ name: "kafka", keys: ["X"] }), path: "services[1].secrets[1].name", rule: "VEP-S34" },
+  { name: "no audit device leaves the pod", break: (s) => (s.vault.audit = { stdout: false }), path: "vault.audit.stdout", rule: "VEP-S45" },
+  { name: "forwarded client addresses without a load balancer", break: (s) => (s.vault.forwardedClientAddress = { via: "x-forwarded-for", proxyCidrs: ["10.40.4.0/24"] }), path: "vault.forwardedClientAddress", rule: "VEP-S46" },
+  { name: "snapshots locked longer than they are kept", break: (s) => (s.snapshots.objectLock = { days: 45 }), path: "snapshots.objectLock.days", rule: "VEP-S47", message: /retentionDays \(30\)/ },
+  { name: "the terraform group is also an admin group", break: (s) => (s.vault.auth = { oidc: { ...OIDC, terraformGroups: ["vault-operators", "platform-admins"] } }), path: "vault.auth.oidc.terraformGroups[1]", rule: "VEP-S48" },
+  { name: "a certificate named like a KV secret of the service", break: (s) => (s.services[0].certificates = [{ name: "auth" }]), path: "services[0].certificates[0].name", rule: "VEP-S34" },
+  { name: "a declared transit key named like another environment's key", break: (s) => s.vault.transit.keys.push({ name: "dev-payments", legacySharedKey: true }), path: "vault.transit.keys[1].name", rule: "VEP-S34" },
+  { name: "a minimum decryption version for an environment without the key", break: (s) => (s.vault.transit.keys[0].minDecryptionVersion = { qa: 2 }), path: "vault.transit.keys[0].minDecryptionVersion.qa", rule: "VEP-S49" },
+  { name: "login MFA digits are 6 or 8", break: (s) => (s.vault.auth = { oidc: { ...OIDC, mfa: { issuer: "shop", digits: 7 } } }), path: "vault.auth.oidc.mfa.digits", message: /6|8/ },
+  { name: "Object Lock mode is GOVERNANCE or COMPLIANCE", break: (s) => (s.snapshots.objectLock = { mode: "LEGAL_HOLD" }), path: "snapshots.objectLock.mode", message: /GOVERNANCE/ },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

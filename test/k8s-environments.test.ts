@@ -213,7 +213,7 @@ describe.each([
   });
 
   it("dynamic database credentials", () => {
-    const gens = objects.filter((o) => o.obj.kind === "VaultDynamicSecret");
+    const gens = objects.filter((o) => o.obj.kind === "VaultDynamicSecret" && o.obj.spec.method === "GET");
     expect(gens.length).toBeGreaterThan(0);
     for (const { obj } of gens) {
       const rules = rulesOfRole(obj.spec.provider, obj.metadata.namespace);
@@ -224,5 +224,54 @@ describe.each([
       const other = path.replace(`creds/${env}-`, env === "production" ? "creds/dev-" : "creds/production-");
       expect(allows(rules, other, "read"), `${obj.metadata.name} must not read ${other}`).toBe(false);
     }
+  });
+
+  it("(issue 15.6) certificates: the generator's POST is allowed on its environment's PKI role only, and every name it asks for is one that role issues", () => {
+    const gens = objects.filter((o) => o.obj.kind === "VaultDynamicSecret" && o.obj.spec.method !== "GET");
+    const roles = byArg(vault, "vault_pki_secret_backend_role", "name");
+    for (const { obj } of gens) {
+      expect(obj.spec.method).toBe("POST");
+      const rules = rulesOfRole(obj.spec.provider, obj.metadata.namespace);
+      const path = obj.spec.path.replace(/^\//, "");
+      expect(path).toMatch(/^pki\/issue\/[a-z0-9-]+-cert$/);
+      // ESO's generator writes with PUT: an update on a path without an existence check.
+      expect(allows(rules, path, "update"), `${obj.metadata.name} -> ${path}`).toBe(true);
+      const roleName = path.split("/").at(-1)!;
+      const env = roleName.replace(/-cert$/, "");
+      const other = path.replace(`${env}-cert`, env === "production" ? "dev-cert" : "production-cert");
+      expect(allows(rules, other, "update"), `${obj.metadata.name} must not issue from ${other}`).toBe(false);
+      const allowed = roles[roleName]!.allowed_domains as string[];
+      const names = [obj.spec.parameters.common_name, ...String(obj.spec.parameters.alt_names).split(",")];
+      for (const n of names) expect(allowed.some((d) => n.endsWith(`.${d}`)), `${n} within ${allowed.join(", ")}`).toBe(true);
+    }
+    if (spec === vclusterSpec) expect(gens.map((g) => `${g.obj.metadata.namespace}/${g.obj.metadata.name}`).sort()).toEqual(["dev/payment-service-tls", "production/payment-service-tls", "staging/payment-service-tls"]);
+    else expect(gens).toEqual([]);
+  });
+});
+
+describe("(issue 15.6) a certificate a service asks for (vcluster example)", () => {
+  let objects: RenderedObject[];
+  beforeAll(() => ({ objects } = synthDist(vclusterSpec())));
+
+  it("a VaultDynamicSecret POSTs to the environment's PKI role with the service's in-cluster names; the ExternalSecret writes a kubernetes.io/tls Secret, re-issued at half the certificate TTL", () => {
+    expect(find(objects, "VaultDynamicSecret", "payment-service-tls", "dev").spec).toMatchObject({
+      path: "/pki/issue/dev-cert",
+      method: "POST",
+      parameters: { common_name: "payment-service.dev.svc", alt_names: "payment-service.dev.svc.cluster.local", ttl: "72h" },
+      resultType: "Data",
+      allowEmptyResponse: false,
+    });
+    const es = find(objects, "ExternalSecret", "payment-service-tls", "staging").spec;
+    expect(es.refreshInterval).toBe("36h0m0s");
+    expect(es.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault" });
+    expect(es.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "VaultDynamicSecret", name: "payment-service-tls" } } }]);
+    expect(es.target.template).toEqual({
+      type: "kubernetes.io/tls",
+      engineVersion: "v2",
+      mergePolicy: "Replace",
+      data: { "tls.crt": "{{ .certificate }}\n{{ .issuing_ca }}", "tls.key": "{{ .private_key }}", "ca.crt": "{{ .issuing_ca }}" },
+    });
+    // The staging generator logs in through the vcluster's own mount, like its store.
+    expect(find(objects, "VaultDynamicSecret", "payment-service-tls", "staging").spec.provider.auth.kubernetes.mountPath).toBe("kubernetes-staging-vcluster");
   });
 });

@@ -105,8 +105,10 @@ describe("parity with hashicorp/vault-helm (HA Raft)", () => {
     expect(mountAt("/var/run/secrets/kubernetes.io/serviceaccount")).toEqual({ name: "kube-api-access", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true });
   });
 
-  it("runs docker-entrypoint.sh vault server with the mounted vault.hcl", () => {
-    expect([...vaultContainer.command, ...vaultContainer.args]).toEqual(["/usr/local/bin/docker-entrypoint.sh", "vault", "server", "-config=/vault/config/vault.hcl"]);
+  it("runs docker-entrypoint.sh vault server with the mounted vault.hcl, after turning core dumps off (issue 15.7)", () => {
+    expect(vaultContainer.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(vaultContainer.command[2].split("\n").filter((l: string) => !l.startsWith("#"))).toEqual(["ulimit -c 0", 'exec /usr/local/bin/docker-entrypoint.sh "$@"']);
+    expect([vaultContainer.command[3], ...vaultContainer.args]).toEqual(["/usr/local/bin/docker-entrypoint.sh", "vault", "server", "-config=/vault/config/vault.hcl"]);
   });
 
   it.each([
@@ -533,11 +535,11 @@ describe("raft snapshot CronJob", () => {
     for (const c of COMPONENTS) expect(Object.values(ref.files[c]).filter((o) => o.kind === "Secret")).toEqual([]);
   });
 
-  it("uploads to s3://<bucket>/raft/ with SSE-KMS under the snapshot key", () => {
+  it("uploads to s3://<bucket>/raft/ with no encryption override: the bucket's default (its own KMS key) applies, and its policy refuses any other", () => {
     const script: string = upload().args[0];
     expect(upload().image).toBe("amazon/aws-cli:2.31.6");
-    expect(script).toContain('aws s3 cp "$1" "s3://shop-vault-snapshots-111122223333-eu-west-1/raft/${1##*/}"');
-    expect(script).toContain("--sse aws:kms --sse-kms-key-id arn:aws:kms:eu-west-1:111122223333:alias/shop-vault-snapshots");
+    expect(script).toContain('aws s3 cp "$1" "s3://shop-vault-snapshots-111122223333-eu-west-1/raft/${1##*/}" --only-show-errors');
+    expect(script).not.toMatch(/--sse/);
     expect(upload().env).toContainEqual({ name: "AWS_REGION", value: "eu-west-1" });
     expect(upload().env).toContainEqual({ name: "HOME", value: "/home/snapshot" });
     expect(volume(snapshotPod, "home").emptyDir).toBeDefined();
@@ -599,6 +601,7 @@ describe("monitoring", () => {
       VaultSnapshotFailed: "warning",
       VaultAuditVolumeAlmostFull: "critical",
       VaultAuditWriteFailures: "critical",
+      VaultAuditDeviceFailing: "warning",
       ExternalSecretSyncError: "warning",
       VaultCertificateExpiresSoon: "critical",
       VaultCertificateNotReady: "warning",

@@ -148,6 +148,7 @@ describe.each([
     expect(results.filter((r) => r.mount === "kubernetes-staging-vcluster").map((r) => r.who).sort()).toEqual([
       "staging-vcluster/env-staging/secretstore-vault.yaml",
       "staging-vcluster/env-staging/vaultdynamicsecret-payment-service-payments-db.yaml",
+      "staging-vcluster/env-staging/vaultdynamicsecret-payment-service-tls.yaml",
       "staging-vcluster/env-staging/vaultdynamicsecret-payment-service-users-db.yaml",
       "staging-vcluster/env-staging/vaultdynamicsecret-user-service-users-db.yaml",
     ]);

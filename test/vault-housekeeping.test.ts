@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { find, synthDist } from "./helpers/dist";
-import { busyboxRoot, type Rootfs, shellcheck, startScript, waitFor } from "./helpers/sandbox";
+import { busyboxRoot, type Rootfs, runScript, shellcheck, startScript, waitFor } from "./helpers/sandbox";
 import { referenceCopy } from "./helpers/synth";
 
 /**
@@ -196,5 +196,25 @@ describe("housekeeping sidecar (run in a busybox sandbox)", () => {
       { name: "tls-certificate", mountPath: "/vault/userconfig/tls", readOnly: true },
       { name: "audit", mountPath: "/vault/audit" },
     ]);
+  });
+});
+
+describe("(issue 15.7) the Vault container starts the server with core dumps off", () => {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+  it("runs the rendered command in the image's shell: RLIMIT_CORE is 0 in the exec'd server, whose argv the sidecar recognises", () => {
+    const sts = find(synthDist(referenceCopy()).objects, "StatefulSet", "vault", "vault");
+    const vault = sts.spec.template.spec.containers.find((c: Obj) => c.name === "vault");
+    const argv: string[] = [...vault.command, ...vault.args];
+    const root = busyboxRoot(["sh", "cat"]);
+    // The image's entrypoint execs its arguments; the stub server records its limit and argv.
+    root.write("/usr/local/bin/docker-entrypoint.sh", '#!/bin/sh\nexec "$@"\n', 0o755);
+    root.write("/bin/vault", '#!/bin/sh\nulimit -c > /sandbox/core-limit\necho "vault $*" > /sandbox/argv\n', 0o755);
+    // Core dumps allowed before, as a node may have them: the command itself must turn them off.
+    const r = runScript(root, `ulimit -c 1024 && exec ${argv.map(quote).join(" ")}`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(root.at("/sandbox/core-limit"), "utf8").trim()).toBe("0");
+    expect(readFileSync(root.at("/sandbox/argv"), "utf8").trim()).toBe("vault server -config=/vault/config/vault.hcl");
+    expect(shellcheck(vault.command[2])).toBe("");
   });
 });

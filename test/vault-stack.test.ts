@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlatformSpecInput } from "../spec/schema";
-import { referenceCopy, ROOT } from "./helpers/synth";
+import { referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
 import { byArg, type StackJson, synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -11,7 +11,8 @@ import { byArg, type StackJson, synthStacks } from "./helpers/vault-stack";
  * and for examples/vcluster-oidc.yaml (a vcluster environment and every optional auth method).
  * Expected values are written out from the specs.
  */
-const resources = (stack: StackJson, type: string) => Object.values(stack.resource[type] ?? {}).map(({ "//": _m, ...r }) => r);
+/** Resources of a type without metadata and without the depends_on on the terraform policy every resource carries (tested on its own). */
+const resources = (stack: StackJson, type: string) => Object.values(stack.resource[type] ?? {}).map(({ "//": _m, depends_on: _d, ...r }) => r);
 
 describe("vault stack: reference spec", () => {
   let vault: StackJson;
@@ -23,6 +24,15 @@ describe("vault stack: reference spec", () => {
     // 5.8.0, not the bindings' 5.6.0: the first release with the connection's top-level password_policy.
     expect(json.terraform.required_providers.vault).toEqual({ source: "hashicorp/vault", version: "5.8.0" });
     expect(json.provider.vault).toEqual([{}]);
+  });
+
+  it("(issue 15.2) the terraform policy is written before every other resource, so what an apply adds is already allowed to the pipeline", () => {
+    const all = Object.entries(vault.resource).flatMap(([type, rs]) => Object.entries(rs).map(([name, r]) => ({ address: `${type}.${name}`, dependsOn: (r.depends_on as string[] | undefined) ?? [] })));
+    expect(all.length).toBeGreaterThan(50);
+    for (const r of all) {
+      if (r.address === "vault_policy.policy_terraform") expect(r.dependsOn, r.address).toEqual([]);
+      else expect(r.dependsOn, r.address).toContain("${vault_policy.policy_terraform}");
+    }
   });
 
   it("mounts KV v2 at secret/ with string options and integer TTLs", () => {
@@ -37,7 +47,7 @@ describe("vault stack: reference spec", () => {
   it("declares the secret tree as KV metadata (key names, never values) that is never deleted", () => {
     const meta = byArg(vault, "vault_generic_endpoint", "path");
     const entry = meta["secret/metadata/apps/dev/payment-service/stripe"];
-    expect(JSON.parse(String(entry.data_json))).toEqual({ custom_metadata: { "managed-by": "vault-eks-platform", owner: "payment-service", keys: "STRIPE_API_KEY,STRIPE_WEBHOOK_SECRET" } });
+    expect(JSON.parse(String(entry.data_json))).toEqual({ cas_required: false, custom_metadata: { "managed-by": "vault-eks-platform", owner: "payment-service", keys: "STRIPE_API_KEY,STRIPE_WEBHOOK_SECRET" } });
     expect(entry.disable_delete).toBe(true);
     expect(Object.keys(meta).filter((p) => p.startsWith("secret/metadata/shared-services/")).sort()).toEqual(
       ["kafka/dev", "kafka/production", "kafka/staging", "redis/dev", "redis/production", "redis/staging"].map((p) => `secret/metadata/shared-services/${p}`),
@@ -129,6 +139,21 @@ describe("vault stack: reference spec", () => {
     }
   });
 
+  it("(issue 15, KV) production secrets require check-and-set writes; other environments follow vault.kv.casRequired", () => {
+    const meta = byArg(vault, "vault_generic_endpoint", "path");
+    const cas = (path: string) => JSON.parse(String(meta[`secret/metadata/${path}`].data_json)).cas_required;
+    expect(cas("apps/production/payment-service/stripe")).toBe(true);
+    expect(cas("shared-services/kafka/production")).toBe(true);
+    expect(cas("apps/staging/payment-service/stripe")).toBe(false);
+    expect(cas("shared-services/redis/dev")).toBe(false);
+    const spec = referenceCopy();
+    spec.environments![2].casRequired = false;
+    spec.environments![0].casRequired = true;
+    const other = byArg(synthStacks(spec).vault, "vault_generic_endpoint", "path");
+    expect(JSON.parse(String(other["secret/metadata/apps/production/payment-service/stripe"].data_json)).cas_required).toBe(false);
+    expect(JSON.parse(String(other["secret/metadata/apps/dev/payment-service/stripe"].data_json)).cas_required).toBe(true);
+  });
+
   it("PKI: root and intermediate CAs, string TTLs, one role per environment limited to its namespace", () => {
     expect(resources(vault, "vault_pki_secret_backend_root_cert")[0]).toMatchObject({ type: "internal", common_name: "shop Root CA", ttl: "87600h", key_type: "ec", organization: "Shop Platform" });
     expect(resources(vault, "vault_pki_secret_backend_root_sign_intermediate")[0]).toMatchObject({ ttl: "43800h", max_path_length: 0, backend: "${vault_mount.pki_root_mount.path}" });
@@ -139,12 +164,43 @@ describe("vault stack: reference spec", () => {
     expect(urls["${vault_mount.pki_mount.path}"].issuing_certificates).toEqual(["https://vault.vault.svc:8200/v1/pki/ca"]);
   });
 
-  it("transit keys cannot be deleted by default; audit goes to the pods' audit volume; autopilot keeps a full quorum", () => {
-    expect(resources(vault, "vault_transit_secret_backend_key")).toEqual([
-      expect.objectContaining({ name: "payments", type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000 }),
-    ]);
+  it("(issue 15, PKI) the root allows one CA below it, the intermediate issues only in-cluster service names, both tidy themselves; upgrades never replace a CA", () => {
+    const root = resources(vault, "vault_pki_secret_backend_root_cert")[0];
+    expect(root.max_path_length).toBe(1);
+    expect(root.lifecycle).toEqual({ ignore_changes: ["max_path_length"] });
+    const signed = resources(vault, "vault_pki_secret_backend_root_sign_intermediate")[0];
+    expect(signed.permitted_dns_domains).toEqual(["svc", "svc.cluster.local"]);
+    expect(signed.lifecycle).toEqual({ ignore_changes: ["permitted_dns_domains"] });
+    // Every role's domains lie inside the intermediate's name constraints (X.509: a constraint covers its subdomains).
+    for (const r of resources(vault, "vault_pki_secret_backend_role")) {
+      for (const d of r.allowed_domains as string[]) expect(d, String(r.name)).toMatch(/\.svc(\.cluster\.local)?$/);
+    }
+    const tidy = byArg(vault, "vault_pki_secret_backend_config_auto_tidy", "backend");
+    expect(Object.keys(tidy).sort()).toEqual(["${vault_mount.pki_mount.path}", "${vault_mount.pki_root_mount.path}"]);
+    for (const t of Object.values(tidy)) {
+      expect(t).toMatchObject({ enabled: true, tidy_cert_store: true, tidy_revoked_certs: true, interval_duration: "12h", safety_buffer: "72h" });
+    }
+  });
+
+  it("(issue 15, PKI) with an external address the CA and CRL URLs name it too, so dedicated clusters and external clients can fetch them", () => {
+    const urls = byArg(synthStacks(vclusterExample()).vault, "vault_pki_secret_backend_config_urls", "backend");
+    expect(urls["${vault_mount.pki_mount.path}"]).toMatchObject({
+      issuing_certificates: ["https://vault.vault.svc:8200/v1/pki/ca", "https://vault.shop.internal:8200/v1/pki/ca"],
+      crl_distribution_points: ["https://vault.vault.svc:8200/v1/pki/crl", "https://vault.shop.internal:8200/v1/pki/crl"],
+    });
+    expect(urls["${vault_mount.pki_root_mount.path}"].crl_distribution_points).toEqual(["https://vault.vault.svc:8200/v1/pki-root/crl", "https://vault.shop.internal:8200/v1/pki-root/crl"]);
+  });
+
+  it("transit keys cannot be deleted by default, one per environment that uses them; audit goes to the pods' audit volume and to stdout; autopilot keeps a full quorum", () => {
+    const keys = byArg(vault, "vault_transit_secret_backend_key", "name");
+    expect(Object.keys(keys).sort()).toEqual(["dev-payments", "production-payments", "staging-payments"]);
+    for (const k of Object.values(keys)) {
+      expect(k).toMatchObject({ type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000 });
+      expect(k).not.toHaveProperty("min_decryption_version");
+    }
     expect(resources(vault, "vault_audit")).toEqual([
       expect.objectContaining({ type: "file", path: "file", options: { file_path: "/vault/audit/vault-audit.log", format: "json", log_raw: "false", mode: "0600" } }),
+      expect.objectContaining({ type: "file", path: "stdout", options: { file_path: "stdout", format: "json", log_raw: "false" } }),
     ]);
     expect(resources(vault, "vault_audit_request_header")).toEqual([{ name: "X-Forwarded-For", hmac: false }]);
     expect(resources(vault, "vault_raft_autopilot")).toEqual([{ cleanup_dead_servers: true, dead_server_last_contact_threshold: "10m", min_quorum: 3 }]);
@@ -215,6 +271,43 @@ describe("vault stack: vcluster environment and every optional auth method (exam
     const roles = byArg(vault, "vault_jwt_auth_backend_role", "role_name");
     expect(roles.admin).toMatchObject({ role_type: "oidc", bound_claims: { groups: "platform-admins" }, token_policies: ["admin"] });
     expect(roles.developer).toMatchObject({ bound_claims: { groups: "developers" }, token_policies: ["developer"] });
+  });
+
+  it("(issue 15.3) people are identified by the stable sub claim; email only travels as alias metadata", () => {
+    for (const r of Object.values(byArg(vault, "vault_jwt_auth_backend_role", "role_name"))) {
+      expect(r.user_claim, String(r.role_name)).toBe("sub");
+      expect(r.claim_mappings, String(r.role_name)).toEqual({ email: "email" });
+    }
+  });
+
+  it("(issue 15.2) a separate OIDC role gives the terraform groups the terraform policy; login MFA (TOTP) is enforced on the OIDC mount when asked", () => {
+    const stack = vault;
+    const roles = byArg(stack, "vault_jwt_auth_backend_role", "role_name");
+    expect(roles.terraform).toMatchObject({ bound_claims: { groups: "vault-operators" }, token_policies: ["terraform"], token_ttl: 3600, token_max_ttl: 28800 });
+    expect(roles.admin.token_policies).toEqual(["admin"]);
+    expect(resources(stack, "vault_identity_mfa_totp")).toEqual([{ issuer: "shop Vault", digits: 6, max_validation_attempts: 5, algorithm: "SHA256", period: 30, key_size: 20, skew: 1 }]);
+    expect(resources(stack, "vault_identity_mfa_login_enforcement")).toEqual([
+      { name: "oidc-totp", mfa_method_ids: ["${vault_identity_mfa_totp.auth_oidc_mfa_totp.method_id}"], auth_method_accessors: ["${vault_jwt_auth_backend.auth_oidc_backend.accessor}"] },
+    ]);
+    const spec = vclusterExample();
+    delete spec.vault.auth!.oidc!.mfa;
+    spec.vault.auth!.oidc!.terraformGroups = [];
+    const without = synthStacks(spec).vault;
+    expect(without.resource.vault_identity_mfa_totp).toBeUndefined();
+    expect(without.resource.vault_identity_mfa_login_enforcement).toBeUndefined();
+    expect(byArg(without, "vault_jwt_auth_backend_role", "role_name").terraform).toBeUndefined();
+  });
+
+  it("(issue 15.1) a retained shared key keeps its Terraform address and stays undeletable; min_decryption_version per environment's key", () => {
+    const spec = referenceCopy();
+    spec.vault.transit = { keys: [{ name: "payments", legacySharedKey: true, deletionAllowed: true, minDecryptionVersion: { dev: 3 } }] };
+    const keys = synthStacks(spec).vault.resource.vault_transit_secret_backend_key!;
+    expect(Object.keys(keys).sort()).toEqual(["transit_key_dev-payments", "transit_key_payments", "transit_key_production-payments", "transit_key_staging-payments"].map((k) => k.replace(/-/g, "_")).sort());
+    // The address the single shared key had before keys were per environment.
+    expect(keys.transit_key_payments).toMatchObject({ name: "payments", deletion_allowed: false });
+    expect(keys.transit_key_payments).not.toHaveProperty("min_decryption_version");
+    expect(keys.transit_key_dev_payments).toMatchObject({ name: "dev-payments", deletion_allowed: true, min_decryption_version: 3 });
+    expect(keys.transit_key_production_payments).not.toHaveProperty("min_decryption_version");
   });
 
   it("(issue 7.11) OIDC roles request the scopes that carry the email and groups claims (Vault adds openid)", () => {

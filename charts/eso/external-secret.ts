@@ -24,10 +24,10 @@ export function externalSecret(scope: Construct, es: ExternalSecretModel): void 
   const template = es.template
     ? {
         template: {
-          type: "Opaque",
+          type: es.secretType ?? "Opaque",
           engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-          // Database credentials keep username/password next to the rendered URL.
-          mergePolicy: es.generator ? ExternalSecretSpecTargetTemplateMergePolicy.MERGE : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
+          // Database credentials keep username/password next to the rendered URL; a certificate Secret holds only its three keys.
+          mergePolicy: es.purpose === "database" ? ExternalSecretSpecTargetTemplateMergePolicy.MERGE : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
           data: es.template,
         },
       }
@@ -71,10 +71,17 @@ export function externalSecret(scope: Construct, es: ExternalSecretModel): void 
   });
 }
 
-/** Dynamic database credentials: ESO calls Vault's database/creds endpoint on every refresh. */
+/** Dynamic credentials and certificates: ESO calls the Vault path on every refresh. */
 export function vaultDynamicSecret(scope: Construct, g: VaultDynamicSecretModel): void {
   new VaultDynamicSecret(scope, `vaultdynamicsecret-${g.namespace}-${g.name}`, {
     metadata: { name: g.name, namespace: g.namespace },
-    spec: { path: g.path, method: "GET", resultType: VaultDynamicSecretSpecResultType.DATA, allowEmptyResponse: false, provider: vaultProviderSpec(g.vault) },
+    spec: {
+      path: g.path,
+      method: g.method,
+      ...(g.parameters ? { parameters: g.parameters } : {}),
+      resultType: VaultDynamicSecretSpecResultType.DATA,
+      allowEmptyResponse: false,
+      provider: vaultProviderSpec(g.vault),
+    },
   });
 }

@@ -52,7 +52,8 @@ function uploadScript(job: SnapshotJobModel): string {
     "set -eu",
     `set -- ${SNAPSHOT_DIR}/vault-*.snap`,
     '[ -f "$1" ] || { echo "no snapshot to upload" >&2; exit 1; }',
-    `aws s3 cp "$1" "s3://${job.bucket}/${job.prefix}/\${1##*/}" --sse aws:kms --sse-kms-key-id ${job.kmsKeyArn} --only-show-errors`,
+    // No encryption flags: the bucket's default (SSE-KMS, its own key) applies, and its policy refuses any other.
+    `aws s3 cp "$1" "s3://${job.bucket}/${job.prefix}/\${1##*/}" --only-show-errors`,
   ].join("\n");
 }
 

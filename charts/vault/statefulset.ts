@@ -1,7 +1,7 @@
 import { IntOrString, KubeStatefulSet, type Probe, Quantity } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
 import type { VaultServerModel } from "../../model/kubernetes/types";
-import { VAULT_PATHS, VAULT_SERVER_ARGV } from "../../model/kubernetes/vault-server";
+import { VAULT_ENTRYPOINT, VAULT_PATHS, VAULT_SERVER_ARGV, VAULT_START_SCRIPT } from "../../model/kubernetes/vault-server";
 import { k8sNames } from "../../model/names";
 import { guaranteed } from "../resources/compute-resources";
 import { RESTRICTED_CONTAINER, restrictedPodSecurityContext } from "../resources/security-context";
@@ -114,7 +114,8 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
               name: "vault",
               image: vault.image,
               imagePullPolicy: "IfNotPresent",
-              command: ["/usr/local/bin/docker-entrypoint.sh"],
+              // $0 is the entrypoint's name, "$@" the server's argv below.
+              command: ["/bin/sh", "-c", VAULT_START_SCRIPT, VAULT_ENTRYPOINT],
               args: [...VAULT_SERVER_ARGV, `-config=${VAULT_PATHS.config}/${VAULT_CONFIG_FILE}`],
               env: vaultEnv(vault),
               ports: [

@@ -84,8 +84,11 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   const storeRef = { kind: store.kind, name: store.name };
   const services = spec.services.filter((s) => s.environments.includes(env.name));
   const staticRefresh = goDuration(durationSeconds(spec.externalSecrets.refreshInterval));
-  // Dynamic credentials are renewed halfway through their lifetime.
+  // Dynamic credentials and certificates are renewed halfway through their lifetime.
   const dbRefresh = goDuration(Math.floor(durationSeconds(env.databaseCredentials?.defaultTtl ?? "1h") / 2));
+  const certRefresh = goDuration(Math.floor(durationSeconds(spec.vault.pki.certTtl) / 2));
+  // Generators are namespaced: they name the environment's store account in their own namespace.
+  const generatorProvider = store.kind === "ClusterSecretStore" ? vaultProvider(spec, env, "namespace") : store.vault;
 
   // The audiences a service logging in itself must request for its login token (comma-separated).
   const loginAnnotations = { [TOKEN_AUDIENCES_ANNOTATION]: vaultLoginAudiences(spec, env).join(",") };
@@ -136,7 +139,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       const db = spec.databases.find((d) => d.name === use.name)!;
       const endpoint = spec.sharedServices.find((x) => x.name === db.server)!.endpoints[env.name];
       const name = k8sNames.databaseSecret(svc.name, db.name);
-      generators.push({ name, namespace, path: `/${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env.name, svc.name, db.name)}`, vault: store.kind === "ClusterSecretStore" ? vaultProvider(spec, env, "namespace") : store.vault });
+      generators.push({ name, namespace, path: `/${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env.name, svc.name, db.name)}`, method: "GET", vault: generatorProvider });
       externalSecrets.push({
         ...base(svc.name, name, "database", dbRefresh),
         data: [],
@@ -146,6 +149,29 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
           PGUSER: "{{ .username }}",
           PGPASSWORD: "{{ .password }}",
         },
+      });
+    }
+  }
+  for (const svc of services) {
+    for (const cert of svc.certificates) {
+      const name = k8sNames.certificateSecret(svc.name, cert.name);
+      const dnsNames = (cert.hosts ?? [svc.name]).flatMap((h) => [`${h}.${namespace}.svc`, `${h}.${namespace}.svc.cluster.local`]);
+      // Vault issues a fresh key and certificate on every refresh: POST pki/issue/<env>-cert.
+      generators.push({
+        name,
+        namespace,
+        path: `/${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env.name)}`,
+        method: "POST",
+        parameters: { common_name: dnsNames[0], alt_names: dnsNames.slice(1).join(","), ttl: spec.vault.pki.certTtl },
+        vault: generatorProvider,
+      });
+      externalSecrets.push({
+        ...base(svc.name, name, "certificate", certRefresh),
+        data: [],
+        generator: name,
+        secretType: "kubernetes.io/tls",
+        // The leaf and the intermediate that signed it; ca.crt is that intermediate (clients anchor trust there or at the root).
+        template: { "tls.crt": "{{ .certificate }}\n{{ .issuing_ca }}", "tls.key": "{{ .private_key }}", "ca.crt": "{{ .issuing_ca }}" },
       });
     }
   }

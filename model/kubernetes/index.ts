@@ -2,7 +2,7 @@ import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
 import { type AddressBook, awsApiCidrs } from "../network";
 import type { VaultModel } from "../vault";
-import { derivedAwsNames, kmsAliasArn, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
+import { derivedAwsNames, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
 import { buildEnvironment, esoServiceAccounts, secretsManagerStore, storeFor } from "./external-secrets";
 import { buildMonitoring } from "./monitoring";
 import type { ClusterModel, KubernetesModel, SnapshotJobModel } from "./types";
@@ -55,7 +55,6 @@ function buildSnapshotJob(spec: PlatformSpec, aws: AwsModel): SnapshotJobModel {
     vaultRole: vaultNames.snapshot,
     audience: spec.vault.auth.kubernetes.audience,
     bucket: names.snapshotBucket,
-    kmsKeyArn: kmsAliasArn(spec, names.snapshotKeyAlias),
     prefix: spec.snapshots.prefix,
     region: spec.aws.region,
     awsApiCidrs: awsApiCidrs(spec),

@@ -109,6 +109,16 @@ export function buildMonitoring(spec: PlatformSpec): MonitoringModel {
           "Vault failed to write audit entries",
           "No audit device could log a request or response, so Vault failed those requests. Check the audit volume's free space and the Vault log.",
         ),
+        // Vault answers when one device logged an entry (audit/broker.go: one sink is enough), so a
+        // device that fails beside a working one shows only in its sink counter (eventlogger sinks).
+        rule(
+          "VaultAuditDeviceFailing",
+          `sum(increase(vault_audit_sink_failure{${sel}}[5m])) > 0`,
+          "0m",
+          "warning",
+          "An audit device of Vault fails to write",
+          "Vault kept answering because another audit device logged the entries, but one copy of the audit trail (the file on the pod, stdout for the log collector, or the socket) is missing them. The Vault log names the device.",
+        ),
       ],
     },
     {

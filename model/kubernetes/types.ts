@@ -87,8 +87,6 @@ export interface SnapshotJobModel {
   audience: string;
   bucket: string;
   prefix: string;
-  /** The bucket's key, as its alias ARN (known before apply); `--sse aws:kms` alone would mean the aws/s3 key. */
-  kmsKeyArn: string;
   region: string;
   awsApiCidrs: string[];
 }
@@ -167,13 +165,15 @@ export interface ExternalSecretModel {
   namespace: string;
   environment: string;
   service: string;
-  purpose: "static" | "database" | "shared-service";
+  purpose: "static" | "database" | "shared-service" | "certificate";
   refreshInterval: string;
   storeRef: { kind: "ClusterSecretStore" | "SecretStore"; name: string };
   target: string;
   data: ExternalSecretData[];
   /** Keys rendered from the fetched values (ESO template engine v2). */
   template?: Record<string, string>;
+  /** Secret type the template writes: Opaque, or kubernetes.io/tls for certificates. */
+  secretType?: "Opaque" | "kubernetes.io/tls";
   /** For dynamic credentials: the VaultDynamicSecret generator to call. */
   generator?: string;
 }
@@ -183,6 +183,9 @@ export interface VaultDynamicSecretModel {
   namespace: string;
   /** Vault API path, e.g. /database/creds/dev-user-service-users. */
   path: string;
+  /** GET reads (database credentials); POST writes parameters (PKI issue). */
+  method: "GET" | "POST";
+  parameters?: Record<string, string>;
   vault: VaultProviderModel;
 }
 

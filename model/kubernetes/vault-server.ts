@@ -20,6 +20,20 @@ export const VAULT_PATHS = {
 /** How the Vault container starts the server (after the image's entrypoint); the housekeeping sidecar finds it by this argv. */
 export const VAULT_SERVER_ARGV = ["vault", "server"] as const;
 
+/** The image's entrypoint, which execs its arguments (vault server ...) after its own setup. */
+export const VAULT_ENTRYPOINT = "/usr/local/bin/docker-entrypoint.sh";
+
+/**
+ * The Vault container's shell before the entrypoint: no core dumps (production hardening guide), so
+ * a crash never writes Vault's memory, keys included, to the node. The limit is inherited through
+ * exec. busybox ash, the image's /bin/sh, implements `ulimit -c` (POSIX leaves it undefined).
+ */
+export const VAULT_START_SCRIPT = [
+  "# shellcheck disable=SC3045 # busybox ash (the hashicorp/vault image) implements ulimit -c",
+  "ulimit -c 0",
+  `exec ${VAULT_ENTRYPOINT} "$@"`,
+].join("\n");
+
 export const VAULT_STORAGE_CLASS = "vault-gp3-encrypted";
 export const VAULT_PRIORITY_CLASS = "vault-critical";
 
@@ -47,6 +61,25 @@ export function vaultDnsNames(spec: PlatformSpec): string[] {
   return names;
 }
 
+/** Listener lines that let a load balancer in front of Vault pass on the client's address (vault.forwardedClientAddress). */
+function forwardedClientAddress(spec: PlatformSpec): string {
+  const f = spec.vault.forwardedClientAddress;
+  if (!f) return "";
+  const cidrs = `[${f.proxyCidrs.map((c) => `"${c}"`).join(", ")}]`;
+  return f.via === "x-forwarded-for"
+    ? `
+  # Only the load balancer's subnets may name the client (X-Forwarded-For); in-cluster clients connect directly.
+  x_forwarded_for_authorized_addrs      = ${cidrs}
+  x_forwarded_for_reject_not_authorized = true
+  x_forwarded_for_reject_not_present    = false
+`
+    : `
+  # Only the load balancer's subnets may name the client (PROXY protocol v2); in-cluster clients connect directly.
+  proxy_protocol_behavior         = "allow_authorized"
+  proxy_protocol_authorized_addrs = ${cidrs}
+`;
+}
+
 export function renderVaultHcl(spec: PlatformSpec): string {
   const names = derivedAwsNames(spec);
   const internal = k8sNames.vaultServices.internal;
@@ -68,9 +101,18 @@ listener "tcp" {
   tls_cert_file   = "${VAULT_PATHS.tls}/tls.crt"
   tls_key_file    = "${VAULT_PATHS.tls}/tls.key"
   tls_min_version = "tls12"
+${forwardedClientAddress(spec)}
+  # Vault's default, written out: browsers keep to HTTPS for a year, subdomains included.
+  custom_response_headers {
+    default = {
+      "Strict-Transport-Security" = ["max-age=31536000", "includeSubDomains"]
+    }
+  }
 
   telemetry {
-    # Prometheus scrapes /v1/sys/metrics without a token; metrics carry no secrets.
+    # Prometheus cannot log in to Vault: its scrape would need a long-lived Vault token in a
+    # Kubernetes Secret. Metrics hold no secret values (counts, timings, mount and role names);
+    # every client the NetworkPolicy admits to 8200 can read them, not only Prometheus.
     unauthenticated_metrics_access = true
   }
 }

@@ -14,9 +14,11 @@ import {
   VAULT_MOUNTS,
   vaultNames,
 } from "../names";
-import { adminPolicy, ciPolicy, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
+import { adminPolicy } from "./admin-policy";
+import { ciPolicy, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
+import { terraformPolicy } from "./terraform-policy";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
-import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, TokenSettings, VaultModel } from "./types";
+import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, OidcRole, TokenSettings, TransitKey, VaultModel } from "./types";
 
 export type { VaultModel } from "./types";
 
@@ -33,7 +35,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
 
   const policies = [
     ...spec.environments.map((e) => esoStorePolicy(spec, e.name)),
-    ...spec.services.flatMap((svc) => (svc.vaultLogin === "none" ? [] : svc.environments.map((env) => servicePolicy(env, svc)))),
+    ...spec.services.flatMap((svc) => (svc.vaultLogin === "none" ? [] : svc.environments.map((env) => servicePolicy(spec, env, svc)))),
     ...spec.ciConsumers.map(ciPolicy),
     snapshotPolicy(),
     adminPolicy(),
@@ -105,12 +107,15 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
   const oidc = spec.vault.auth.oidc;
   const vaultNs = spec.vault.namespace;
   const pki = spec.vault.pki;
-  const pkiUrls = (mount: string) => {
-    const base = `https://${k8sNames.vaultServices.client}.${vaultNs}.svc:8200/v1/${mount}`;
-    return { issuingCertificates: `${base}/ca`, crlDistributionPoint: `${base}/crl` };
-  };
+  // Every consumer must reach the CA and CRL: pods of the primary cluster at the Vault service,
+  // everyone else (dedicated clusters, external clients) at the external address.
+  const bases = [`https://${k8sNames.vaultServices.client}.${vaultNs}.svc:8200`, ...(spec.vault.externalAddress ? [spec.vault.externalAddress] : [])];
+  const pkiUrls = (mount: string) => ({
+    issuingCertificates: bases.map((b) => `${b}/v1/${mount}/ca`),
+    crlDistributionPoints: bases.map((b) => `${b}/v1/${mount}/crl`),
+  });
 
-  return {
+  const model: VaultModel = {
     kv: {
       mount: VAULT_MOUNTS.kv,
       maxVersions: spec.vault.kv.maxVersions,
@@ -124,26 +129,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       ? { awsAuth: { path: VAULT_MOUNTS.aws, region: spec.aws.region, iamServerIdHeaderValue: `${k8sNames.vaultServices.active}.${vaultNs}.svc`, roles: awsRoles } }
       : {}),
     ...(appRoles.length > 0 ? { appRole: { path: VAULT_MOUNTS.approle, roles: appRoles } } : {}),
-    ...(oidc
-      ? {
-          oidc: {
-            path: VAULT_MOUNTS.oidc,
-            discoveryUrl: oidc.discoveryUrl,
-            clientId: oidc.clientId,
-            groupsClaim: oidc.groupsClaim,
-            userClaim: oidc.userClaim,
-            allowedRedirectUris: oidc.allowedRedirectUris,
-            scopes: oidc.scopes,
-            // People get short tokens: an hour, renewable to a working day.
-            roles: [
-              { name: vaultNames.admin, consumer: { kind: "people" as const, group: "admin" as const }, groups: oidc.adminGroups, policies: [vaultNames.admin], ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 },
-              ...(oidc.developerGroups.length > 0
-                ? [{ name: vaultNames.developer, consumer: { kind: "people" as const, group: "developer" as const }, groups: oidc.developerGroups, policies: [vaultNames.developer], ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 }]
-                : []),
-            ],
-          },
-        }
-      : {}),
+    ...(oidc ? { oidc: oidcSection(oidc) } : {}),
     ...databaseSection(spec, envByName),
     pki: {
       rootMount: VAULT_MOUNTS.pkiRoot,
@@ -155,41 +141,94 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       intermediateTtl: pki.intermediateTtl,
       rootMaxLeaseTtlSeconds: durationSeconds(pki.rootTtl),
       intermediateMaxLeaseTtlSeconds: durationSeconds(pki.intermediateTtl),
+      // Root -> intermediate -> leaf: one CA below the root, none below the intermediate.
+      rootMaxPathLength: 1,
+      // Every role issues below <namespace>.svc[.cluster.local]; the constraint holds for environments added later.
+      permittedDnsDomains: ["svc", "svc.cluster.local"],
       urls: { root: pkiUrls(VAULT_MOUNTS.pkiRoot), intermediate: pkiUrls(VAULT_MOUNTS.pki) },
+      autoTidy: { intervalDuration: "12h", safetyBuffer: "72h" },
       roles: spec.environments.map((env) => {
         const ns = environmentNamespace(env);
         return { name: vaultNames.pkiRole(env.name), environment: env.name, allowedDomains: [`${ns}.svc`, `${ns}.svc.cluster.local`], ttl: pki.certTtl, maxTtl: pki.certMaxTtl };
       }),
     },
-    ...(spec.vault.transit.keys.length > 0
-      ? {
-          transit: {
-            mount: VAULT_MOUNTS.transit,
-            keys: spec.vault.transit.keys.map((k) => ({ name: k.name, type: k.type, autoRotatePeriodSeconds: durationSeconds(k.autoRotatePeriod), deletionAllowed: k.deletionAllowed })),
-          },
-        }
-      : {}),
-    audit: { filePath: VAULT_AUDIT_FILE, ...(spec.vault.audit.socket ? { socketAddress: spec.vault.audit.socket.address } : {}), requestHeaders: ["X-Forwarded-For"] },
+    ...transitSection(spec),
+    audit: { filePath: VAULT_AUDIT_FILE, stdout: spec.vault.audit.stdout, ...(spec.vault.audit.socket ? { socketAddress: spec.vault.audit.socket.address } : {}), requestHeaders: ["X-Forwarded-For"] },
     autopilot: {
       cleanupDeadServers: spec.vault.autopilot.cleanupDeadServers,
       deadServerLastContactThreshold: spec.vault.autopilot.deadServerLastContactThreshold,
       minQuorum: spec.vault.replicas,
     },
   };
+  model.policies.push(terraformPolicy(model));
+  return model;
+}
+
+// People get short tokens: an hour, renewable to a working day.
+const PEOPLE_TTL = { ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 };
+
+function oidcSection(oidc: NonNullable<PlatformSpec["vault"]["auth"]["oidc"]>): NonNullable<VaultModel["oidc"]> {
+  const role = (name: string, group: "admin" | "developer" | "terraform", groups: string[]): OidcRole => ({
+    name,
+    consumer: { kind: "people", group },
+    groups,
+    policies: [name],
+    ...PEOPLE_TTL,
+  });
+  return {
+    path: VAULT_MOUNTS.oidc,
+    discoveryUrl: oidc.discoveryUrl,
+    clientId: oidc.clientId,
+    groupsClaim: oidc.groupsClaim,
+    userClaim: oidc.userClaim,
+    allowedRedirectUris: oidc.allowedRedirectUris,
+    scopes: oidc.scopes,
+    claimMappings: Object.fromEntries(oidc.metadataClaims.map((c) => [c, c])),
+    roles: [
+      role(vaultNames.admin, "admin", oidc.adminGroups),
+      ...(oidc.developerGroups.length > 0 ? [role(vaultNames.developer, "developer", oidc.developerGroups)] : []),
+      ...(oidc.terraformGroups.length > 0 ? [role(vaultNames.terraform, "terraform", oidc.terraformGroups)] : []),
+    ],
+    ...(oidc.mfa ? { mfa: { issuer: oidc.mfa.issuer, digits: oidc.mfa.digits, maxValidationAttempts: oidc.mfa.maxValidationAttempts, enforcement: vaultNames.oidcMfaEnforcement } } : {}),
+  };
+}
+
+/**
+ * A key per environment that uses it, so no role of one environment can read or forge another's
+ * data; plus, when the spec keeps it, the key that releases before this shared between environments.
+ */
+function transitSection(spec: PlatformSpec): Pick<VaultModel, "transit"> {
+  const keys: TransitKey[] = [];
+  for (const k of spec.vault.transit.keys) {
+    const settings = {
+      specKey: k.name,
+      type: k.type,
+      autoRotatePeriodSeconds: durationSeconds(k.autoRotatePeriod),
+      deletionAllowed: k.deletionAllowed,
+    };
+    if (k.legacySharedKey) keys.push({ name: k.name, ...settings, deletionAllowed: false });
+    for (const env of spec.environments) {
+      if (!servicesIn(spec, env.name).some((s) => s.transitKeys.includes(k.name))) continue;
+      const min = k.minDecryptionVersion[env.name];
+      keys.push({ name: vaultNames.transitKey(env.name, k.name), environment: env.name, ...settings, ...(min ? { minDecryptionVersion: min } : {}) });
+    }
+  }
+  return keys.length > 0 ? { transit: { mount: VAULT_MOUNTS.transit, keys: keys.sort((a, b) => a.name.localeCompare(b.name)) } } : {};
 }
 
 function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
   const entries: KvSecretEntry[] = [];
+  const cas = new Map(spec.environments.map((e) => [e.name, e.casRequired ?? (e.production || spec.vault.kv.casRequired)]));
   for (const svc of spec.services) {
     for (const env of svc.environments) {
-      for (const secret of svc.secrets) entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), keys: [...secret.keys].sort(), owner: svc.name });
+      for (const secret of svc.secrets) entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), keys: [...secret.keys].sort(), owner: svc.name, casRequired: cas.get(env)! });
     }
   }
   const kinds = new Map(spec.sharedServices.map((s) => [s.name, s.kind]));
   for (const env of spec.environments) {
     for (const shared of sharedServicesUsedIn(spec, env.name)) {
       const kind = kinds.get(shared) as "kafka" | "redis";
-      entries.push({ path: kvPaths.sharedService(shared, env.name), keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}` });
+      entries.push({ path: kvPaths.sharedService(shared, env.name), keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}`, casRequired: cas.get(env.name)! });
     }
   }
   return entries.sort((a, b) => a.path.localeCompare(b.path));

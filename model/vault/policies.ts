@@ -17,6 +17,11 @@ export function sharedServicesUsedIn(spec: PlatformSpec, env: string): string[] 
   return [...new Set(servicesIn(spec, env).flatMap((s) => s.sharedServices))].sort();
 }
 
+/** Services of an environment that ask for PKI certificates (services[].certificates). */
+export function certificateServicesIn(spec: PlatformSpec, env: string): ServiceSpec[] {
+  return servicesIn(spec, env).filter((s) => s.certificates.length > 0);
+}
+
 export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
   const rules: PolicyRule[] = [kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`)];
   for (const shared of sharedServicesUsedIn(spec, env)) {
@@ -25,20 +30,32 @@ export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
   if (servicesIn(spec, env).some((s) => s.databases.length > 0)) {
     rules.push({ path: `${VAULT_MOUNTS.database}/creds/${env}-*`, capabilities: ["read"], why: `dynamic PostgreSQL credentials of the services in ${env}` });
   }
-  rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["create", "update"], why: `workload certificates for ${env}` });
+  const certificates = certificateServicesIn(spec, env);
+  if (certificates.length > 0) {
+    // ESO's VaultDynamicSecret writes (PUT) to pki/issue/<role>: an update, and the path has no existence check.
+    rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["update"], why: `certificates of ${certificates.map((s) => s.name).join(", ")} in ${env}` });
+  }
   return { name: vaultNames.esoStore(env), description: `External Secrets store of environment ${env}`, rules: [...rules, ...tokenSelfRules()] };
 }
 
-export function servicePolicy(env: string, svc: ServiceSpec): VaultPolicy {
+/** Transit operations a service performs with its own environment's key (rewrap lets it move ciphertext to the newest version before min_decryption_version rises). */
+const TRANSIT_USE = ["encrypt", "decrypt", "rewrap"] as const;
+
+export function servicePolicy(spec: PlatformSpec, env: string, svc: ServiceSpec): VaultPolicy {
   const rules: PolicyRule[] = [];
   if (svc.secrets.length > 0) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/${svc.name}/*`, `${svc.name}'s own static secrets in ${env}`));
   for (const shared of svc.sharedServices) rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env}`));
   for (const db of svc.databases) {
     rules.push({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, svc.name, db.name)}`, capabilities: ["read"], why: `${db.access} credentials for database ${db.name}` });
   }
+  const production = spec.environments.find((e) => e.name === env)?.production === true;
   for (const key of svc.transitKeys) {
-    rules.push({ path: `${VAULT_MOUNTS.transit}/encrypt/${key}`, capabilities: ["update"], why: `encrypt with transit key ${key}` });
-    rules.push({ path: `${VAULT_MOUNTS.transit}/decrypt/${key}`, capabilities: ["update"], why: `decrypt with transit key ${key}` });
+    const own = vaultNames.transitKey(env, key);
+    for (const op of TRANSIT_USE) rules.push({ path: `${VAULT_MOUNTS.transit}/${op}/${own}`, capabilities: ["update"], why: `${op} with ${env}'s transit key ${own}` });
+    // The pre-per-environment key held production data too: only production may still read it back.
+    if (production && spec.vault.transit.keys.find((k) => k.name === key)?.legacySharedKey) {
+      rules.push({ path: `${VAULT_MOUNTS.transit}/decrypt/${key}`, capabilities: ["update"], why: `decrypt what the shared key ${key} encrypted, to re-encrypt it with ${own}` });
+    }
   }
   return { name: vaultNames.service(env, svc.name), description: `${svc.name} in ${env}, logging in itself`, rules: [...rules, ...tokenSelfRules()] };
 }
@@ -54,25 +71,6 @@ export function snapshotPolicy(): VaultPolicy {
     name: vaultNames.snapshot,
     description: "raft snapshot job: take snapshots, nothing else",
     rules: [{ path: "sys/storage/raft/snapshot", capabilities: ["read"], why: "vault operator raft snapshot save" }, ...tokenSelfRules()],
-  };
-}
-
-export function adminPolicy(): VaultPolicy {
-  const all = ["create", "read", "update", "patch", "delete", "list"] as const;
-  const areas: [string, boolean, string][] = [
-    ["sys/*", true, "operate the cluster: mounts, policies, audit, raft, seal status"],
-    ["auth/*", true, "manage auth methods and their roles"],
-    ["identity/*", false, "manage entities and groups"],
-    [`${VAULT_MOUNTS.kv}/*`, false, "manage every KV secret"],
-    [`${VAULT_MOUNTS.database}/*`, false, "manage database connections and roles"],
-    [`${VAULT_MOUNTS.pki}/*`, false, "manage the issuing CA"],
-    [`${VAULT_MOUNTS.pkiRoot}/*`, false, "manage the root CA"],
-    [`${VAULT_MOUNTS.transit}/*`, false, "manage transit keys"],
-  ];
-  return {
-    name: vaultNames.admin,
-    description: "platform administrators (OIDC group); sudo only on sys/ and auth/",
-    rules: areas.map(([path, sudo, why]) => ({ path, capabilities: sudo ? [...all, "sudo"] : [...all], why })),
   };
 }
 

@@ -9,7 +9,7 @@ export type Consumer =
   | { kind: "ci"; tool: string }
   | { kind: "snapshot" }
   | { kind: "service"; environment: string; service: string }
-  | { kind: "people"; group: "admin" | "developer" };
+  | { kind: "people"; group: "admin" | "developer" | "terraform" };
 
 export interface TokenSettings {
   policies: string[];
@@ -65,7 +65,11 @@ export interface OidcAuth {
   allowedRedirectUris: string[];
   /** Requested besides openid, which Vault always adds. */
   scopes: string[];
+  /** Claim -> entity alias metadata key (claim_mappings): display data, never identity. */
+  claimMappings: Record<string, string>;
   roles: OidcRole[];
+  /** TOTP login MFA enforced on every login through this mount. */
+  mfa?: { issuer: string; digits: number; maxValidationAttempts: number; enforcement: string };
 }
 
 export interface DatabaseConnection {
@@ -108,9 +112,14 @@ export interface PkiRole {
 
 export interface TransitKey {
   name: string;
+  /** The environment whose roles alone use it; absent for a retained pre-per-environment shared key. */
+  environment?: string;
+  /** The spec's key (vault.transit.keys[].name). */
+  specKey: string;
   type: string;
   autoRotatePeriodSeconds: number;
   deletionAllowed: boolean;
+  minDecryptionVersion?: number;
 }
 
 export interface KvSecretEntry {
@@ -119,6 +128,8 @@ export interface KvSecretEntry {
   /** Key names the secret must hold (values are written by people, never by this tool). */
   keys: string[];
   owner: string;
+  /** Writes must name the version they replace (cas_required in the secret's metadata). */
+  casRequired: boolean;
 }
 
 export interface VaultModel {
@@ -139,11 +150,17 @@ export interface VaultModel {
     intermediateTtl: string;
     rootMaxLeaseTtlSeconds: number;
     intermediateMaxLeaseTtlSeconds: number;
-    /** Where clients fetch each CA's certificate and CRL (the in-cluster Vault service). */
-    urls: Record<"root" | "intermediate", { issuingCertificates: string; crlDistributionPoint: string }>;
+    /** Intermediates the root may sign below it (basic constraints path length). */
+    rootMaxPathLength: number;
+    /** DNS name constraints the intermediate carries: every role's domains lie within them. */
+    permittedDnsDomains: string[];
+    /** Where clients fetch each CA's certificate and CRL: the in-cluster service, and the external address when there is one. */
+    urls: Record<"root" | "intermediate", { issuingCertificates: string[]; crlDistributionPoints: string[] }>;
+    /** Automatic tidy of expired and revoked certificates on both mounts. */
+    autoTidy: { intervalDuration: string; safetyBuffer: string };
     roles: PkiRole[];
   };
   transit?: { mount: string; keys: TransitKey[] };
-  audit: { filePath: string; socketAddress?: string; requestHeaders: string[] };
+  audit: { filePath: string; stdout: boolean; socketAddress?: string; requestHeaders: string[] };
   autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
 }

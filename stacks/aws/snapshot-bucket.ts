@@ -1,5 +1,7 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -7,7 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import type { SnapshotBucketModel } from "../../model/aws";
+import { SNAPSHOT_KEY_ARN, type SnapshotBucketModel } from "../../model/aws";
 
 export interface SnapshotBucketProps {
   bucket: SnapshotBucketModel;
@@ -32,7 +34,17 @@ export class SnapshotBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    const versioning = new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    if (m.objectLock) {
+      // Enables Object Lock on a new or an existing versioned bucket (S3 allows both since 2023), without replacing it.
+      new S3BucketObjectLockConfigurationA(this, "object_lock", {
+        bucket,
+        objectLockEnabled: "Enabled",
+        rule: { defaultRetention: { mode: m.objectLock.mode, days: m.objectLock.days } },
+        dependsOn: [versioning],
+      });
+    }
+    if (m.accessLogs) new S3BucketLoggingA(this, "logging", { bucket, targetBucket: m.accessLogs.bucket, targetPrefix: m.accessLogs.prefix });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.key.arn }, bucketKeyEnabled: true }],
@@ -50,6 +62,6 @@ export class SnapshotBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, "policy", { bucket, policy: JSON.stringify(m.policy) });
+    new S3BucketPolicy(this, "policy", { bucket, policy: JSON.stringify(m.policy).split(SNAPSHOT_KEY_ARN).join(props.key.arn) });
   }
 }

@@ -1,3 +1,5 @@
+import { IdentityMfaLoginEnforcement } from "@cdktf/provider-vault/lib/identity-mfa-login-enforcement";
+import { IdentityMfaTotp } from "@cdktf/provider-vault/lib/identity-mfa-totp";
 import { JwtAuthBackend } from "@cdktf/provider-vault/lib/jwt-auth-backend";
 import { JwtAuthBackendRole } from "@cdktf/provider-vault/lib/jwt-auth-backend-role";
 import { TerraformVariable } from "cdktf";
@@ -32,6 +34,7 @@ export class OidcAuth extends Construct {
         roleType: "oidc",
         userClaim: oidc.userClaim,
         groupsClaim: oidc.groupsClaim,
+        claimMappings: oidc.claimMappings,
         // The provider takes list claims as comma-separated strings.
         boundClaims: { [oidc.groupsClaim]: r.groups.join(",") },
         allowedRedirectUris: oidc.allowedRedirectUris,
@@ -42,6 +45,10 @@ export class OidcAuth extends Construct {
         tokenTtl: r.ttlSeconds,
         tokenMaxTtl: r.maxTtlSeconds,
       });
+    }
+    if (oidc.mfa) {
+      const totp = new IdentityMfaTotp(this, "mfa_totp", { issuer: oidc.mfa.issuer, digits: oidc.mfa.digits, maxValidationAttempts: oidc.mfa.maxValidationAttempts, algorithm: "SHA256", period: 30, keySize: 20, skew: 1 });
+      new IdentityMfaLoginEnforcement(this, "mfa_enforcement", { name: oidc.mfa.enforcement, mfaMethodIds: [totp.methodId], authMethodAccessors: [backend.accessor] });
     }
   }
 }

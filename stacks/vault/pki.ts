@@ -1,4 +1,5 @@
 import { Mount } from "@cdktf/provider-vault/lib/mount";
+import { PkiSecretBackendConfigAutoTidy } from "@cdktf/provider-vault/lib/pki-secret-backend-config-auto-tidy";
 import { PkiSecretBackendConfigUrls } from "@cdktf/provider-vault/lib/pki-secret-backend-config-urls";
 import { PkiSecretBackendCrlConfig } from "@cdktf/provider-vault/lib/pki-secret-backend-crl-config";
 import { PkiSecretBackendIntermediateCertRequest } from "@cdktf/provider-vault/lib/pki-secret-backend-intermediate-cert-request";
@@ -24,8 +25,12 @@ export class Pki extends Construct {
       keyBits: 384,
       excludeCnFromSans: true,
       issuerName: "root",
+      maxPathLength: pki.rootMaxPathLength,
       ...org,
     });
+    // Both arguments force a new root. An existing root keeps its certificate (no limit): a new one is
+    // a break-glass ceremony, never a side effect of an upgrade.
+    root.addOverride("lifecycle.ignore_changes", ["max_path_length"]);
     const mount = new Mount(this, "mount", { path: pki.mount, type: "pki", description: "Issuing CA for workload certificates", maxLeaseTtlSeconds: pki.intermediateMaxLeaseTtlSeconds });
     const csr = new PkiSecretBackendIntermediateCertRequest(this, "intermediate_csr", {
       backend: mount.path,
@@ -41,15 +46,29 @@ export class Pki extends Construct {
       commonName: pki.intermediateCommonName,
       ttl: pki.intermediateTtl,
       format: "pem_bundle",
-      // The intermediate issues leaf certificates only.
+      // The intermediate issues leaf certificates only, for in-cluster service names only.
       maxPathLength: 0,
+      permittedDnsDomains: pki.permittedDnsDomains,
       excludeCnFromSans: true,
       dependsOn: [root],
       ...org,
     });
+    // Re-signing an existing intermediate to add the constraint is a root-key ceremony, not an upgrade side effect.
+    signed.addOverride("lifecycle.ignore_changes", ["permitted_dns_domains"]);
     new PkiSecretBackendIntermediateSetSigned(this, "intermediate", { backend: mount.path, certificate: signed.certificate });
     for (const [name, m, urls] of [["root_urls", rootMount, pki.urls.root], ["urls", mount, pki.urls.intermediate]] as const) {
-      new PkiSecretBackendConfigUrls(this, name, { backend: m.path, issuingCertificates: [urls.issuingCertificates], crlDistributionPoints: [urls.crlDistributionPoint] });
+      new PkiSecretBackendConfigUrls(this, name, { backend: m.path, issuingCertificates: urls.issuingCertificates, crlDistributionPoints: urls.crlDistributionPoints });
+    }
+    for (const [name, m] of [["root_auto_tidy", rootMount], ["auto_tidy", mount]] as const) {
+      new PkiSecretBackendConfigAutoTidy(this, name, {
+        backend: m.path,
+        enabled: true,
+        intervalDuration: pki.autoTidy.intervalDuration,
+        safetyBuffer: pki.autoTidy.safetyBuffer,
+        tidyCertStore: true,
+        tidyRevokedCerts: true,
+        tidyRevokedCertIssuerAssociations: true,
+      });
     }
     new PkiSecretBackendCrlConfig(this, "crl", { backend: mount.path, expiry: "72h", autoRebuild: true });
     for (const r of pki.roles) {

@@ -2,6 +2,7 @@ import { Mount } from "@cdktf/provider-vault/lib/mount";
 import { TransitSecretBackendKey } from "@cdktf/provider-vault/lib/transit-secret-backend-key";
 import { Construct } from "constructs";
 import type { VaultModel } from "../../model/vault";
+import { vaultConstructIds } from "../../model/names";
 
 /**
  * Transit encryption keys. Keys are not deletable by default: Vault refuses to delete a key
@@ -12,7 +13,8 @@ export class Transit extends Construct {
     super(scope, id);
     const mount = new Mount(this, "mount", { path: transit.mount, type: "transit", description: "Encryption as a service" });
     for (const k of transit.keys) {
-      new TransitSecretBackendKey(this, `key_${k.name}`, {
+      // A retained shared key keeps the address it had before keys were per environment.
+      new TransitSecretBackendKey(this, vaultConstructIds.transitKey(k.name), {
         backend: mount.path,
         name: k.name,
         type: k.type,
@@ -20,6 +22,7 @@ export class Transit extends Construct {
         autoRotatePeriod: k.autoRotatePeriodSeconds,
         exportable: false,
         allowPlaintextBackup: false,
+        ...(k.minDecryptionVersion ? { minDecryptionVersion: k.minDecryptionVersion } : {}),
       });
     }
   }

@@ -282,6 +282,21 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
       silentAt: ["5m", "15m"],
     },
   ],
+  VaultAuditDeviceFailing: [
+    {
+      name: "one device's sink fails on vault-1 while Vault keeps answering",
+      series: [
+        { series: `vault_audit_sink_failure{${vaultTarget("vault-1")}}`, values: "0x5 4x10" },
+        { series: `vault_audit_sink_success{${vaultTarget("vault-1")}}`, values: "0+10x15" },
+      ],
+      fires: { from: "6m", alerts: [{ labels: {}, summary: "An audit device of Vault fails to write" }] },
+    },
+    {
+      name: "sinks succeed; an old failure count stays flat",
+      series: [{ series: `vault_audit_sink_failure{${vaultTarget("vault-0")}}`, values: "2x15" }, { series: `vault_audit_sink_success{${vaultTarget("vault-0")}}`, values: "0+10x15" }],
+      silentAt: ["5m", "15m"],
+    },
+  ],
   VaultServedCertificateExpiresSoon: [
     {
       name: "vault-1 serves a certificate with 3 days left",

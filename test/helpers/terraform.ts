@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,10 @@ export function providerMirror(): string {
 export interface TerraformWorkdir {
   dir: string;
   run(args: string[], opts?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
+  /** The same without blocking the test worker: init and plan can take a minute on a busy machine. */
+  runAsync(args: string[], opts?: { allowFailure?: boolean }): Promise<{ status: number; stdout: string; stderr: string }>;
   showPlanJson(): PlanJson;
+  showPlanJsonAsync(): Promise<PlanJson>;
 }
 
 export interface ResourceChange {
@@ -89,9 +92,25 @@ export function terraformWorkdir(stackDir: string, opts: { testProvider?: boolea
     }
     return result;
   };
+  const runAsync: TerraformWorkdir["runAsync"] = (args, runOpts = {}) =>
+    new Promise((resolve, reject) => {
+      const child = spawn("terraform", [args[0], "-no-color", ...args.slice(1)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", (e) => reject(new Error(`terraform is not runnable (is it on PATH?): ${e.message}`)));
+      child.on("close", (code) => {
+        const result = { status: code ?? -1, stdout, stderr };
+        if (result.status !== 0 && !runOpts.allowFailure) reject(new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${stderr}\n${stdout.slice(-4000)}`));
+        else resolve(result);
+      });
+    });
   return {
     dir,
     run,
+    runAsync,
     showPlanJson: () => JSON.parse(run(["show", "-json", "plan.bin"]).stdout) as PlanJson,
+    showPlanJsonAsync: async () => JSON.parse((await runAsync(["show", "-json", "plan.bin"])).stdout) as PlanJson,
   };
 }

@@ -10,7 +10,7 @@
 // as { type: { label: [body] } }, unlabelled blocks as [body].
 import { parseVaultDuration } from "./durations";
 
-export type ArgType = "string" | "bool" | "int" | "duration" | "path" | "address" | "string-list" | { oneOf: string[] };
+export type ArgType = "string" | "bool" | "int" | "duration" | "path" | "address" | "string-list" | "header-map" | { oneOf: string[] };
 
 export interface BlockSchema {
   args: Record<string, ArgType>;
@@ -70,6 +70,8 @@ const LISTENER_TCP: BlockSchema = {
     max_token_header_size: "int",
   },
   blocks: {
+    // configutil/http_response_headers.go: status code ("default", "1xx".."5xx" or a code) -> header -> list of values.
+    custom_response_headers: { args: Object.fromEntries(["default", "1xx", "2xx", "3xx", "4xx", "5xx"].map((k) => [k, "header-map" as const])) },
     telemetry: { args: { unauthenticated_metrics_access: "bool" } },
     profiling: { args: { unauthenticated_pprof_access: "bool" } },
     inflight_requests_logging: { args: { unauthenticated_in_flight_requests_access: "bool" } },
@@ -250,6 +252,14 @@ function typeProblem(type: ArgType, value: Json): string | undefined {
       return typeof value === "string" && /^(\[[0-9a-f:.]+\]|[\w.-]+):\d{1,5}$/i.test(value) ? undefined : `must be host:port (got ${JSON.stringify(value)})`;
     case "string-list":
       return Array.isArray(value) && value.every((v) => typeof v === "string") ? undefined : `must be a list of strings (got ${JSON.stringify(value)})`;
+    case "header-map": {
+      const ok =
+        value !== null &&
+        typeof value === "object" &&
+        !Array.isArray(value) &&
+        Object.entries(value).every(([name, values]) => /^[A-Za-z0-9-]+$/.test(name) && !/^X-Vault-/i.test(name) && Array.isArray(values) && values.every((v) => typeof v === "string"));
+      return ok ? undefined : `must map header names (never X-Vault-*) to lists of strings (got ${JSON.stringify(value)})`;
+    }
     case "duration": {
       if (typeof value !== "string" && typeof value !== "number") return `must be a duration (got ${JSON.stringify(value)})`;
       const parsed = parseVaultDuration(value);
