@@ -39,6 +39,8 @@ export interface KmsKeyModel {
   policy: PolicyDocument;
   /** Roles the key policy names; they must exist before the policy is set. */
   principalRoleIds: string[];
+  /** prevent_destroy: the unseal key and the snapshot key cannot be recreated (Vault's data and its backups are encrypted with them). */
+  preventDestroy: boolean;
 }
 
 export interface SnapshotBucketModel {
@@ -48,6 +50,8 @@ export interface SnapshotBucketModel {
   retentionDays: number;
   noncurrentRetentionDays: number;
   policy: PolicyDocument;
+  /** prevent_destroy: a replacement would strip the bucket's settings first, then fail on the backups it holds. */
+  preventDestroy: boolean;
 }
 
 export type BackendModel =
@@ -197,6 +201,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     description: `${spec.name}: Vault auto-unseal (awskms seal)`,
     deletionWindowDays: spec.kms.deletionWindowDays,
     principalRoleIds: [vaultServer.id],
+    preventDestroy: true,
     policy: policy(adminStatement(spec), {
       Sid: "VaultAutoUnseal",
       Effect: "Allow",
@@ -228,6 +233,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     description: `${spec.name}: Vault raft snapshot bucket encryption`,
     deletionWindowDays: spec.kms.deletionWindowDays,
     principalRoleIds: [snapshot.id],
+    preventDestroy: true,
     policy: policy(...snapshotKeyStatements),
   };
 
@@ -238,6 +244,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     prefix: spec.snapshots.prefix,
     retentionDays: spec.snapshots.retentionDays,
     noncurrentRetentionDays: spec.snapshots.noncurrentRetentionDays,
+    preventDestroy: true,
     // Deny statements name every principal and action on purpose: they only ever take access away.
     policy: policy(
       { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: everything, Condition: { Bool: { "aws:SecureTransport": "false" } } },

@@ -316,6 +316,17 @@ const databaseSchema = z.strictObject({
   maxOpenConnections: z.number().int().min(1).max(100).default(4),
   /** The user Vault connects as: owner of the database and its tables (e.g. the RDS master user). @default "vault" */
   adminUsername: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL role name").default("vault"),
+  /**
+   * Bootstrap generation of the admin password Vault holds for this database's connections. Raise it
+   * (for every environment, or per environment name: { production: 2 }) to send a new bootstrap
+   * password from TF_VAR_database_admin_passwords, e.g. after a restore brought back an admin password
+   * Vault had already rotated away. Vault rotates it again at once. @default 1
+   */
+  bootstrapVersion: z
+    .union([z.number().int().min(1, "a version number, at least 1"), z.record(dnsLabel, z.number().int().min(1, "a version number, at least 1"))], {
+      error: "a version number (1, 2, ...) for every environment, or one per environment name such as { production: 2 }",
+    })
+    .default(1),
 });
 
 const serviceSchema = z.strictObject({
@@ -348,6 +359,15 @@ const serviceSchema = z.strictObject({
   transitKeys: z.array(dnsLabel).default([]),
   /** How the service itself logs in to Vault, besides ESO delivering its secrets. @default "none" */
   vaultLogin: z.enum(["none", "kubernetes", "aws-iam"]).default("none"),
+  /**
+   * How the service picks up a changed Secret: every ESO refresh of a database Secret brings new
+   * credentials and the old lease's revocation ends its sessions. "reloader": the Secrets carry
+   * reloader.stakater.com/match, so Stakater Reloader rolls the service's workloads that are annotated
+   * reloader.stakater.com/search: "true" (for DATABASE_URL in environment variables). "mounted-file":
+   * the service mounts the Secret as a volume (no subPath) and re-reads the file and reconnects itself.
+   * @default "reloader"
+   */
+  secretReload: z.enum(["reloader", "mounted-file"]).default("reloader"),
 });
 
 const ciConsumerSchema = z.strictObject({

@@ -154,6 +154,9 @@ const cases: Case[] = [
   { name: "audit rotation size is at least 1Mi", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "100Ki", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /at least 1Mi/ },
   { name: "audit rotation size is a quantity", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "lots", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /quantity/ },
   { name: "certificate probe image is pinned", break: (s) => (s.monitoring = { certificateProbe: { image: "prom/blackbox-exporter:latest" } }), path: "monitoring.certificateProbe.image", message: /version tag/ },
+  { name: "a bootstrap version for an environment without that database's connection", break: (s) => (s.databases[1].bootstrapVersion = { production: 2, qa: 2 }), path: "databases[1].bootstrapVersion.qa", rule: "VEP-S40", message: /no service uses database payments in environment "qa"/ },
+  { name: "a bootstrap version is a positive number or one per environment", break: (s) => (s.databases[0].bootstrapVersion = 0), path: "databases[0].bootstrapVersion", message: /a version number, at least 1/ },
+  { name: "a per-environment bootstrap version is a number", break: (s) => (s.databases[0].bootstrapVersion = { dev: "2" }), path: "databases[0].bootstrapVersion", message: /a version number \(1, 2, \.\.\.\) for every environment, or one per environment name/ },
   { name: "a KV secret named like a shared service the service uses", break: (s) => s.services[1].secrets.push({ name: "kafka", keys: ["X"] }), path: "services[1].secrets[1].name", rule: "VEP-S34" },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];

@@ -80,14 +80,15 @@ describe("vault stack: reference spec", () => {
       postgresql: {
         connection_url: "postgresql://{{username}}:{{password}}@postgres.dev.shop.internal:5432/users?sslmode=verify-full",
         username: "vault",
-        password_wo: '${var.database_admin_passwords["dev-users"]}',
+        // (issue 14.4) only keys for connections this apply creates or re-bootstraps are needed.
+        password_wo: '${lookup(var.database_admin_passwords, "dev-users", null)}',
         password_wo_version: 1,
         max_open_connections: 4,
         password_authentication: "scram-sha-256",
       },
     });
     expect(conns["dev-users"].postgresql).not.toHaveProperty("password");
-    expect(vault.variable?.database_admin_passwords).toMatchObject({ sensitive: true, ephemeral: true, type: "map(string)" });
+    expect(vault.variable?.database_admin_passwords).toMatchObject({ sensitive: true, ephemeral: true, type: "map(string)", default: {}, nullable: false });
     const rotations = Object.keys(byArg(vault, "vault_generic_endpoint", "path")).filter((p) => p.startsWith("database/rotate-root/"));
     expect(rotations.sort()).toEqual(Object.keys(conns).sort().map((c) => `database/rotate-root/${c}`));
   });
@@ -129,25 +130,25 @@ describe("vault stack: reference spec", () => {
     }
   });
 
-  it("PKI: root and intermediate CAs, string TTLs, one role per environment limited to its namespace", () => {
+  it("PKI: root and intermediate CAs, role TTLs in seconds (as Vault reads them back), one role per environment limited to its namespace", () => {
     expect(resources(vault, "vault_pki_secret_backend_root_cert")[0]).toMatchObject({ type: "internal", common_name: "shop Root CA", ttl: "87600h", key_type: "ec", organization: "Shop Platform" });
     expect(resources(vault, "vault_pki_secret_backend_root_sign_intermediate")[0]).toMatchObject({ ttl: "43800h", max_path_length: 0, backend: "${vault_mount.pki_root_mount.path}" });
     const roles = byArg(vault, "vault_pki_secret_backend_role", "name");
     expect(Object.keys(roles).sort()).toEqual(["dev-cert", "production-cert", "staging-cert"]);
-    expect(roles["dev-cert"]).toMatchObject({ allowed_domains: ["dev.svc", "dev.svc.cluster.local"], allow_subdomains: true, allow_any_name: false, allow_localhost: false, allow_ip_sans: false, ttl: "72h", max_ttl: "720h" });
+    expect(roles["dev-cert"]).toMatchObject({ allowed_domains: ["dev.svc", "dev.svc.cluster.local"], allow_subdomains: true, allow_any_name: false, allow_localhost: false, allow_ip_sans: false, ttl: "259200", max_ttl: "2592000" });
     const urls = byArg(vault, "vault_pki_secret_backend_config_urls", "backend");
     expect(urls["${vault_mount.pki_mount.path}"].issuing_certificates).toEqual(["https://vault.vault.svc:8200/v1/pki/ca"]);
   });
 
   it("transit keys cannot be deleted by default; audit goes to the pods' audit volume; autopilot keeps a full quorum", () => {
     expect(resources(vault, "vault_transit_secret_backend_key")).toEqual([
-      expect.objectContaining({ name: "payments", type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000 }),
+      expect.objectContaining({ name: "payments", type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000, lifecycle: { prevent_destroy: true } }),
     ]);
     expect(resources(vault, "vault_audit")).toEqual([
       expect.objectContaining({ type: "file", path: "file", options: { file_path: "/vault/audit/vault-audit.log", format: "json", log_raw: "false", mode: "0600" } }),
     ]);
     expect(resources(vault, "vault_audit_request_header")).toEqual([{ name: "X-Forwarded-For", hmac: false }]);
-    expect(resources(vault, "vault_raft_autopilot")).toEqual([{ cleanup_dead_servers: true, dead_server_last_contact_threshold: "10m", min_quorum: 3 }]);
+    expect(resources(vault, "vault_raft_autopilot")).toEqual([{ cleanup_dead_servers: true, dead_server_last_contact_threshold: "10m0s", min_quorum: 3 }]);
   });
 
   it("optional auth methods are absent when the spec does not ask for them", () => {

@@ -20,6 +20,8 @@ export class Transit extends Construct {
         autoRotatePeriod: k.autoRotatePeriodSeconds,
         exportable: false,
         allowPlaintextBackup: false,
+        // A replacement (type is ForceNew) would delete the key and everything encrypted with it.
+        lifecycle: { preventDestroy: !k.deletionAllowed },
       });
     }
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,8 @@ export function providerMirror(): string {
 export interface TerraformWorkdir {
   dir: string;
   run(args: string[], opts?: { allowFailure?: boolean }): { status: number; stdout: string; stderr: string };
+  /** run without blocking the test worker (vitest's worker must keep answering while terraform plans). */
+  runAsync(args: string[], opts?: { allowFailure?: boolean }): Promise<{ status: number; stdout: string; stderr: string }>;
   showPlanJson(): PlanJson;
 }
 
@@ -29,7 +31,9 @@ export interface ResourceChange {
   address: string;
   type: string;
   name: string;
-  change: { actions: string[]; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+  provider_name?: string;
+  action_reason?: string;
+  change: { actions: string[]; before?: Record<string, unknown> | null; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
 }
 export interface PlanJson {
   resource_changes: ResourceChange[];
@@ -89,9 +93,27 @@ export function terraformWorkdir(stackDir: string, opts: { testProvider?: boolea
     }
     return result;
   };
+  const runAsync: TerraformWorkdir["runAsync"] = (args, runOpts = {}) =>
+    new Promise((resolve, reject) => {
+      // Flags follow the (sub)command: `terraform providers schema -json -no-color`.
+      const command = args[0] === "providers" ? 2 : 1;
+      const child = spawn("terraform", [...args.slice(0, command), "-no-color", ...args.slice(command)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (d: Buffer) => out.push(d));
+      child.stderr.on("data", (d: Buffer) => err.push(d));
+      child.on("error", (e) => reject(new Error(`terraform is not runnable (is it on PATH?): ${e.message}`)));
+      child.on("close", (code) => {
+        const result = { status: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+        if (result.status !== 0 && !runOpts.allowFailure) {
+          reject(new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}\n${result.stdout.slice(-4000)}`));
+        } else resolve(result);
+      });
+    });
   return {
     dir,
     run,
+    runAsync,
     showPlanJson: () => JSON.parse(run(["show", "-json", "plan.bin"]).stdout) as PlanJson,
   };
 }
