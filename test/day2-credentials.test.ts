@@ -4,7 +4,7 @@ import { celViolations } from "./helpers/cel";
 import { find, type RenderedObject, synthDist } from "./helpers/dist";
 import { parseGoDuration } from "./helpers/durations";
 import { crdSchema, validateManifests } from "./helpers/k8s-validate";
-import { referenceCopy, vclusterExample } from "./helpers/synth";
+import { referenceCopy, vclusterExample, yieldToWorker } from "./helpers/synth";
 import { byArg, type StackJson, synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -82,9 +82,11 @@ function shortLived(creds: DynamicCredential[]): string[] {
   });
 }
 
-function render(spec: PlatformSpecInput) {
+async function render(spec: PlatformSpecInput) {
   const { objects } = synthDist(spec);
+  await yieldToWorker();
   const { vault } = synthStacks(spec);
+  await yieldToWorker();
   return { objects, vault, creds: dynamicCredentials(objects, vault) };
 }
 
@@ -106,15 +108,15 @@ describe("(issue 14.1) every dynamic credential outlives its refresh, across lay
       s.environments[2].databaseCredentials = { defaultTtl: "90m" };
       return s;
     }],
-  ])("%s", (_name, spec) => {
-    const { creds } = render(spec());
+  ])("%s", async (_name, spec) => {
+    const { creds } = await render(spec());
     expect(creds.length).toBeGreaterThan(0);
     expect(shortLived(creds)).toEqual([]);
   });
 
-  it("base -> head: raising dev's defaultTtl to 4h refreshes every 2h and lifts eso-dev's token to 4h; other environments are untouched", () => {
-    const base = render(referenceCopy());
-    const head = render(longerDevCredentials("4h"));
+  it("base -> head: raising dev's defaultTtl to 4h refreshes every 2h and lifts eso-dev's token to 4h; other environments are untouched", async () => {
+    const base = await render(referenceCopy());
+    const head = await render(longerDevCredentials("4h"));
     const byName = (creds: DynamicCredential[]) => Object.fromEntries(creds.map((c) => [c.externalSecret, c]));
     expect(byName(base.creds)["dev/user-service-users-db"]).toEqual({
       externalSecret: "dev/user-service-users-db",
@@ -144,8 +146,8 @@ describe("(issue 14.1) every dynamic credential outlives its refresh, across lay
     }
   });
 
-  it("the property fails where the issue says it does: a 4h credential from a 1h token, refreshed every 2h", () => {
-    const { creds } = render(longerDevCredentials("4h"));
+  it("the property fails where the issue says it does: a 4h credential from a 1h token, refreshed every 2h", async () => {
+    const { creds } = await render(longerDevCredentials("4h"));
     const c = creds.find((x) => x.externalSecret === "dev/user-service-users-db")!;
     expect(shortLived([{ ...c, tokenTtl: 3600, tokenMaxTtl: 14400 }])).toEqual([
       "dev/user-service-users-db: refreshed every 7200s, but its credential lives 3600s (default_ttl 14400, token of kubernetes/eso-dev 3600/14400)",

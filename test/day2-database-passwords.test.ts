@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { day2Notes } from "../checks/day2";
 import type { PlatformSpecInput } from "../spec/schema";
-import { modelOf, referenceCopy } from "./helpers/synth";
+import { modelOf, referenceCopy, yieldToWorker } from "./helpers/synth";
 import { terraformWorkdir } from "./helpers/terraform";
 import { byArg, type StackJson, synthStacks } from "./helpers/vault-stack";
 
@@ -96,8 +96,9 @@ describe("(issue 14.4) database_admin_passwords: later applies need only new key
 });
 
 describe("(issue 14.4) a bootstrap version per database and environment drives password_wo_version", () => {
-  it("base -> head raising production's users bootstrap version: only production-users changes, to 2", () => {
+  it("base -> head raising production's users bootstrap version: only production-users changes, to 2", async () => {
     const base = connections(synthStacks(referenceCopy()).vault);
+    await yieldToWorker();
     const spec = referenceCopy();
     spec.databases![0].bootstrapVersion = { production: 2 };
     const head = connections(synthStacks(spec).vault);

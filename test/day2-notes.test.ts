@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Day2Note, day2Notes } from "../checks/day2";
 import type { PlatformSpecInput } from "../spec/schema";
 import { type RenderedObject, synthDist } from "./helpers/dist";
-import { modelOf, referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
+import { modelOf, referenceCopy, ROOT, vclusterExample, yieldToWorker } from "./helpers/synth";
 import { byArg, synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -41,15 +41,17 @@ describe("(issue 14.7) GitOps never prunes a namespace or Vault's StatefulSet on
     for (const ns of namespaces) expect(ns.obj.metadata.annotations?.["argocd.argoproj.io/sync-options"], ns.file).toMatch(/^Prune=(false|confirm),Delete=(false|confirm)$/);
   });
 
-  it("base -> head removing the staging environment: its folder leaves Git, its namespace waits for a person, its leases are revoked first", () => {
+  it("base -> head removing the staging environment: its folder leaves Git, its namespace waits for a person, its leases are revoked first", async () => {
     const head = referenceCopy();
     head.environments = head.environments.filter((e) => e.name !== "staging");
     for (const svc of head.services!) svc.environments = svc.environments.filter((e) => e !== "staging");
     for (const shared of head.sharedServices!) delete shared.endpoints.staging;
     head.ciConsumers![0].extraReadPaths = ["clusters/dev", "clusters/production"];
     const base = synthDist(referenceCopy());
+    await yieldToWorker();
     expect(base.folders).toContain("shop-platform/env-staging");
     expect(synthDist(head).folders).not.toContain("shop-platform/env-staging");
+    await yieldToWorker();
     expect(base.objects.find((o) => key(o.obj) === "Namespace staging")!.obj.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=confirm,Delete=confirm");
     const notes = notesOf(referenceCopy(), head);
     expect(summary(notes)).toEqual(["VEP-D06 warning docs/runbooks/retire-database-role.md", "VEP-D11 warning docs/runbooks/retire-environment.md"]);
@@ -100,9 +102,14 @@ describe("(issue 14.8) changes the API server refuses are caught before the sync
     ["no change", referenceCopy, [], []],
   ];
 
-  it.each(cases)("%s: refused by the API server exactly when the review raises it", (_name, head, refused, notes) => {
-    const base = synthDist(referenceCopy()).objects;
+  let base: RenderedObject[];
+  beforeAll(() => {
+    base = synthDist(referenceCopy()).objects;
+  });
+
+  it.each(cases)("%s: refused by the API server exactly when the review raises it", async (_name, head, refused, notes) => {
     expect(refusedUpdates(base, synthDist(head()).objects)).toEqual(refused);
+    await yieldToWorker();
     expect(summary(notesOf(referenceCopy(), head()))).toEqual(notes);
   });
 
@@ -120,11 +127,19 @@ describe("(issue 14.9) scaling Vault down: Terraform (min_quorum) before the Sta
     return s;
   };
 
-  it("base 5 -> head 3: min_quorum and replicas both drop; the review orders them and names the departing voters", () => {
-    const quorum = (n: number) => Object.values(synthStacks(replicas(n)).vault.resource.vault_raft_autopilot)[0].min_quorum;
-    expect([quorum(5), quorum(3)]).toEqual([5, 3]);
-    const sts = (n: number) => synthDist(replicas(n)).objects.find((o) => o.obj.kind === "StatefulSet")!.obj.spec.replicas;
-    expect([sts(5), sts(3)]).toEqual([5, 3]);
+  it("base 5 -> head 3: min_quorum and replicas both drop; the review orders them and names the departing voters", async () => {
+    const rendered: unknown[][] = [];
+    for (const n of [5, 3]) {
+      const quorum = Object.values(synthStacks(replicas(n)).vault.resource.vault_raft_autopilot)[0].min_quorum;
+      await yieldToWorker();
+      const sts = synthDist(replicas(n)).objects.find((o) => o.obj.kind === "StatefulSet")!.obj.spec.replicas;
+      await yieldToWorker();
+      rendered.push([quorum, sts]);
+    }
+    expect(rendered).toEqual([
+      [5, 5],
+      [3, 3],
+    ]);
     const notes = notesOf(replicas(5), replicas(3));
     expect(summary(notes)).toEqual(["VEP-D05 warning docs/runbooks/vault-scale-down.md"]);
     expect(notes[0].message).toContain("apply the vault stack before the manifests sync (terraform apply lowers the autopilot min_quorum 5 -> 3)");
@@ -133,11 +148,14 @@ describe("(issue 14.9) scaling Vault down: Terraform (min_quorum) before the Sta
 });
 
 describe("(issue 14.10) retiring a database: leases are revoked before Terraform deletes the role", () => {
-  it("base -> head where payment-service stops using users: three roles leave the stack; the review gives the exact revocations", () => {
+  it("base -> head where payment-service stops using users: three roles leave the stack; the review gives the exact revocations", async () => {
     const head = referenceCopy();
     head.services![1].databases = [{ name: "payments", access: "read-write" }];
     const roles = (spec: PlatformSpecInput) => Object.keys(byArg(synthStacks(spec).vault, "vault_database_secret_backend_role", "name"));
-    const gone = roles(referenceCopy()).filter((r) => !roles(head).includes(r));
+    const before = roles(referenceCopy());
+    await yieldToWorker();
+    const after = roles(head);
+    const gone = before.filter((r) => !after.includes(r));
     expect(gone).toEqual(["dev-payment-service-users", "production-payment-service-users", "staging-payment-service-users"]);
     const notes = notesOf(referenceCopy(), head);
     expect(summary(notes)).toEqual(["VEP-D06 warning docs/runbooks/retire-database-role.md"]);

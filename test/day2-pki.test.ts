@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { day2Notes } from "../checks/day2";
 import type { PlatformSpecInput } from "../spec/schema";
-import { modelOf, referenceCopy, synthTerraformToTemp, vclusterExample } from "./helpers/synth";
+import { modelOf, referenceCopy, synthTerraformToTemp, vclusterExample, yieldToWorker } from "./helpers/synth";
 import { type PlanJson, terraformWorkdir } from "./helpers/terraform";
 import { type StackJson, synthStacks } from "./helpers/vault-stack";
 
@@ -72,12 +72,14 @@ describe("(issue 14.5) an intermediateTtl change re-issues the intermediate and 
 
   it("Terraform replaces the signed intermediate when intermediateTtl changes", async () => {
     const base = synthStacks(referenceCopy()).vault;
+    await yieldToWorker();
     const head = synthStacks(withPki({ intermediateTtl: "26280h" })).vault;
     expect(await signedAfterChange(base, head)).toEqual({ actions: ["delete", "create"], reason: "replace_by_triggers" });
   });
 
   it("an unrelated change (a longer certificate TTL) leaves it alone", async () => {
     const base = synthStacks(referenceCopy()).vault;
+    await yieldToWorker();
     const head = synthStacks(withPki({ certTtl: "96h" })).vault;
     expect(await signedAfterChange(base, head)).toEqual({ actions: ["no-op"] });
   });
@@ -86,6 +88,7 @@ describe("(issue 14.5) an intermediateTtl change re-issues the intermediate and 
     const before = synthStacks(referenceCopy()).vault;
     delete before.resource.terraform_data;
     delete before.resource.vault_pki_secret_backend_root_sign_intermediate[SIGNED].lifecycle;
+    await yieldToWorker();
     expect(await signedAfterChange(before, synthStacks(referenceCopy()).vault)).toEqual({ actions: ["no-op"] });
   });
 

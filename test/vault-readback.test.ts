@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PlatformSpecInput } from "../spec/schema";
 import { DURATION_LIKE } from "./helpers/durations";
-import { referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
+import { referenceCopy, ROOT, vclusterExample, yieldToWorker } from "./helpers/synth";
 import { type StackJson, synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -88,13 +88,14 @@ describe("(issue 14.3) the Vault stack renders every normalized argument in the 
     expect(readbackProblems(synthStacks(spec()).vault)).toEqual([]);
   });
 
-  it("the values themselves: 10m -> 10m0s, 90s -> 1m30s, 72h -> 259200, 720h -> 2592000", () => {
+  it("the values themselves: 10m -> 10m0s, 90s -> 1m30s, 72h -> 259200, 720h -> 2592000", async () => {
     const s = referenceCopy();
     const { vault } = synthStacks(s);
     expect(Object.values(vault.resource.vault_raft_autopilot)[0].dead_server_last_contact_threshold).toBe("10m0s");
     const role = Object.values(vault.resource.vault_pki_secret_backend_role).find((r) => r.name === "dev-cert")!;
     expect([role.ttl, role.max_ttl]).toEqual(["259200", "2592000"]);
     s.vault.autopilot = { deadServerLastContactThreshold: "90s" };
+    await yieldToWorker();
     expect(Object.values(synthStacks(s).vault.resource.vault_raft_autopilot)[0].dead_server_last_contact_threshold).toBe("1m30s");
   });
 
