@@ -182,7 +182,7 @@ const vaultSchema = z.strictObject({
         .strictObject({
           /** Audience of the service-account tokens presented to Vault. @default "vault" */
           audience: z.string().min(1).default("vault"),
-          /** @default "1h" */
+          /** Token TTL of every Kubernetes auth role; an ESO store role gets at least its environment's databaseCredentials.defaultTtl (model/credentials.ts). @default "1h" */
           tokenTtl: duration.default("1h"),
           /** @default "4h" */
           tokenMaxTtl: duration.default("4h"),
@@ -274,7 +274,7 @@ const environmentSchema = z.strictObject({
   cluster: clusterRefSchema.default({ type: "primary" }),
   databaseCredentials: z
     .strictObject({
-      /** @default "1h" */
+      /** Lifetime of one credential; ESO replaces it at half of it, and the environment's ESO store token lives at least this long. @default "1h" */
       defaultTtl: duration.default("1h"),
       /** @default "24h", or "8h" when production */
       maxTtl: duration.optional(),
