@@ -21,7 +21,7 @@ export class EnvironmentChart extends PlatformChart {
   constructor(scope: Construct, model: PlatformModel, env: EnvironmentModel) {
     super(scope, { cluster: env.cluster, component: k8sNames.environmentComponent(env.name), platform: model.name });
     const ns = env.namespace;
-    restrictedNamespace(this, ns, { "vault-eks-platform/environment": env.name });
+    restrictedNamespace(this, ns, { "vault-eks-platform/environment": env.name }, env.namespaceDeletionGuard);
     vaultCaConfigMap(this, ns, env.caCertificatePem);
     for (const sa of env.serviceAccounts) serviceAccount(this, sa);
     if (env.secretStore) vaultStore(this, env.secretStore);

@@ -24,7 +24,7 @@ export class VaultChart extends PlatformChart {
   constructor(scope: Construct, model: PlatformModel) {
     super(scope, { cluster: model.kubernetes.primaryCluster, component: k8sNames.components.vault, platform: model.name });
     const vault = model.kubernetes.vault;
-    restrictedNamespace(this, vault.namespace);
+    restrictedNamespace(this, vault.namespace, {}, vault.deletionGuard);
     vaultCaConfigMap(this, vault.namespace, model.kubernetes.externalSecrets.caCertificatePem);
     serviceAccount(this, vault.serviceAccount);
     authDelegatorBinding(this, vault);

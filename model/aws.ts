@@ -39,6 +39,8 @@ export interface KmsKeyModel {
   policy: PolicyDocument;
   /** Roles the key policy names; they must exist before the policy is set. */
   principalRoleIds: string[];
+  /** prevent_destroy: the unseal key and the snapshot key cannot be recreated (Vault's data and its backups are encrypted with them). */
+  preventDestroy: boolean;
 }
 
 /** Stands for the snapshot key's ARN in the bucket policy until the stack puts the key's real ARN there (known only after apply). */
@@ -56,6 +58,8 @@ export interface SnapshotBucketModel {
   objectLock?: { mode: "GOVERNANCE" | "COMPLIANCE"; days: number };
   /** Server access logs go to this bucket, under <bucket name>/. */
   accessLogs?: { bucket: string; prefix: string };
+  /** prevent_destroy: a replacement would strip the bucket's settings first, then fail on the backups it holds. */
+  preventDestroy: boolean;
 }
 
 export type BackendModel =
@@ -205,6 +209,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     description: `${spec.name}: Vault auto-unseal (awskms seal)`,
     deletionWindowDays: spec.kms.deletionWindowDays,
     principalRoleIds: [vaultServer.id],
+    preventDestroy: true,
     policy: policy(adminStatement(spec), {
       Sid: "VaultAutoUnseal",
       Effect: "Allow",
@@ -236,6 +241,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     description: `${spec.name}: Vault raft snapshot bucket encryption`,
     deletionWindowDays: spec.kms.deletionWindowDays,
     principalRoleIds: [snapshot.id],
+    preventDestroy: true,
     policy: policy(...snapshotKeyStatements),
   };
 
@@ -248,6 +254,7 @@ export function buildAwsModel(spec: PlatformSpec): AwsModel {
     prefix: spec.snapshots.prefix,
     retentionDays: spec.snapshots.retentionDays,
     noncurrentRetentionDays: spec.snapshots.noncurrentRetentionDays,
+    preventDestroy: true,
     // Deny statements name every principal and action on purpose: they only ever take access away.
     // Uploads send no encryption headers: the bucket's default (SSE-KMS with the snapshot key) applies.
     // A request that asks for anything else is refused: another algorithm, another key, aws:kms

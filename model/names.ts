@@ -138,6 +138,9 @@ export const vaultNames = {
   passwordPolicy: "database-password",
 } as const;
 
+/** The Vault stack's Terraform variable with the bootstrap admin password per database connection. */
+export const DATABASE_PASSWORDS_VARIABLE = "database_admin_passwords";
+
 /** KV v2 paths (below the mount) of the design's secret tree. */
 export const kvPaths = {
   appSecret: (env: string, service: string, secret: string) => `apps/${env}/${service}/${secret}`,
@@ -156,6 +159,8 @@ export const VAULT_AUDIT_DIR = "/vault/audit";
 export const VAULT_AUDIT_FILE = `${VAULT_AUDIT_DIR}/vault-audit.log`;
 /** The StatefulSet's audit claim template; its claims are audit-vault-0, audit-vault-1, ... */
 export const VAULT_AUDIT_CLAIM = "audit";
+/** The StatefulSet's raft data claim template (data-vault-0, ...). */
+export const VAULT_DATA_CLAIM = "data";
 
 /** Kubernetes object names shared by the charts, the Vault stack and the AWS stack. */
 export const k8sNames = {

@@ -628,6 +628,23 @@ export const specRules: SpecRule[] = [
       });
     },
   },
+  {
+    id: "VEP-S40",
+    summary: "a per-environment databases[].bootstrapVersion names environments that have a connection to that database",
+    reads: ["databases[].name", "databases[].bootstrapVersion", "services[].environments", "services[].databases[].name"],
+    check(s, report) {
+      const connected = new Set(databaseConnections(s).map(([env, db]) => `${env}/${db?.name}`));
+      list(s.databases).forEach((db, i) => {
+        const versions = db?.bootstrapVersion;
+        if (!versions || typeof versions !== "object") return;
+        for (const env of Object.keys(versions)) {
+          if (!connected.has(`${env}/${db.name}`)) {
+            report(["databases", i, "bootstrapVersion", env], `no service uses database ${db.name} in environment "${env}", so Vault has no connection there to re-bootstrap`);
+          }
+        }
+      });
+    },
+  },
 ];
 
 /** Environment × database pairs Vault opens a connection for (a service of the environment uses the database). */

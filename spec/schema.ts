@@ -218,7 +218,7 @@ const vaultSchema = z.strictObject({
         .strictObject({
           /** Audience of the service-account tokens presented to Vault. @default "vault" */
           audience: z.string().min(1).default("vault"),
-          /** @default "1h" */
+          /** Token TTL of every Kubernetes auth role; an ESO store role gets at least its environment's databaseCredentials.defaultTtl (model/credentials.ts). @default "1h" */
           tokenTtl: duration.default("1h"),
           /** @default "4h" */
           tokenMaxTtl: duration.default("4h"),
@@ -344,7 +344,7 @@ const environmentSchema = z.strictObject({
   casRequired: z.boolean().optional(),
   databaseCredentials: z
     .strictObject({
-      /** @default "1h" */
+      /** Lifetime of one credential; ESO replaces it at half of it, and the environment's ESO store token lives at least this long. @default "1h" */
       defaultTtl: duration.default("1h"),
       /** @default "24h", or "8h" when production */
       maxTtl: duration.optional(),
@@ -386,6 +386,17 @@ const databaseSchema = z.strictObject({
   maxOpenConnections: z.number().int().min(1).max(100).default(4),
   /** The user Vault connects as: owner of the database and its tables (e.g. the RDS master user). @default "vault" */
   adminUsername: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL role name").default("vault"),
+  /**
+   * Bootstrap generation of the admin password Vault holds for this database's connections. Raise it
+   * (for every environment, or per environment name: { production: 2 }) to send a new bootstrap
+   * password from TF_VAR_database_admin_passwords, e.g. after a restore brought back an admin password
+   * Vault had already rotated away. Vault rotates it again at once. @default 1
+   */
+  bootstrapVersion: z
+    .union([z.number().int().min(1, "a version number, at least 1"), z.record(dnsLabel, z.number().int().min(1, "a version number, at least 1"))], {
+      error: "a version number (1, 2, ...) for every environment, or one per environment name such as { production: 2 }",
+    })
+    .default(1),
 });
 
 const serviceSchema = z.strictObject({
@@ -434,6 +445,15 @@ const serviceSchema = z.strictObject({
     .default([]),
   /** How the service itself logs in to Vault, besides ESO delivering its secrets. @default "none" */
   vaultLogin: z.enum(["none", "kubernetes", "aws-iam"]).default("none"),
+  /**
+   * How the service picks up a changed Secret: every ESO refresh of a database Secret brings new
+   * credentials and the old lease's revocation ends its sessions. "reloader": the Secrets carry
+   * reloader.stakater.com/match, so Stakater Reloader rolls the service's workloads that are annotated
+   * reloader.stakater.com/search: "true" (for DATABASE_URL in environment variables). "mounted-file":
+   * the service mounts the Secret as a volume (no subPath) and re-reads the file and reconnects itself.
+   * @default "reloader"
+   */
+  secretReload: z.enum(["reloader", "mounted-file"]).default("reloader"),
 });
 
 const ciConsumerSchema = z.strictObject({

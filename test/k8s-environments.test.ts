@@ -42,7 +42,13 @@ describe("external secrets: reference spec", () => {
       refreshInterval: "1h0m0s",
       refreshPolicy: "Periodic",
       secretStoreRef: { kind: "ClusterSecretStore", name: "vault-staging" },
-      target: { name: "payment-service-stripe", creationPolicy: "Owner", deletionPolicy: "Retain" },
+      // (issue 14.2) a template with metadata only: Reloader's match annotation, the fetched keys as they are.
+      target: {
+        name: "payment-service-stripe",
+        creationPolicy: "Owner",
+        deletionPolicy: "Retain",
+        template: { type: "Opaque", engineVersion: "v2", mergePolicy: "Replace", metadata: { annotations: { "reloader.stakater.com/match": "true" } } },
+      },
       data: ["STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"].map((k) => ({
         secretKey: k,
         remoteRef: { key: "apps/staging/payment-service/stripe", property: k, conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None" },
@@ -59,6 +65,7 @@ describe("external secrets: reference spec", () => {
       type: "Opaque",
       engineVersion: "v2",
       mergePolicy: "Merge",
+      metadata: { annotations: { "reloader.stakater.com/match": "true" } },
       data: {
         DATABASE_URL: "postgresql://{{ .username }}:{{ .password }}@postgres.production.shop.internal:5432/users?sslmode=verify-full",
         PGUSER: "{{ .username }}",

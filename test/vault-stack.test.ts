@@ -90,14 +90,15 @@ describe("vault stack: reference spec", () => {
       postgresql: {
         connection_url: "postgresql://{{username}}:{{password}}@postgres.dev.shop.internal:5432/users?sslmode=verify-full",
         username: "vault",
-        password_wo: '${var.database_admin_passwords["dev-users"]}',
+        // (issue 14.4) only keys for connections this apply creates or re-bootstraps are needed.
+        password_wo: '${lookup(var.database_admin_passwords, "dev-users", null)}',
         password_wo_version: 1,
         max_open_connections: 4,
         password_authentication: "scram-sha-256",
       },
     });
     expect(conns["dev-users"].postgresql).not.toHaveProperty("password");
-    expect(vault.variable?.database_admin_passwords).toMatchObject({ sensitive: true, ephemeral: true, type: "map(string)" });
+    expect(vault.variable?.database_admin_passwords).toMatchObject({ sensitive: true, ephemeral: true, type: "map(string)", default: {}, nullable: false });
     const rotations = Object.keys(byArg(vault, "vault_generic_endpoint", "path")).filter((p) => p.startsWith("database/rotate-root/"));
     expect(rotations.sort()).toEqual(Object.keys(conns).sort().map((c) => `database/rotate-root/${c}`));
   });
@@ -154,12 +155,12 @@ describe("vault stack: reference spec", () => {
     expect(JSON.parse(String(other["secret/metadata/apps/dev/payment-service/stripe"].data_json)).cas_required).toBe(true);
   });
 
-  it("PKI: root and intermediate CAs, string TTLs, one role per environment limited to its namespace", () => {
+  it("PKI: root and intermediate CAs, role TTLs in seconds (as Vault reads them back), one role per environment limited to its namespace", () => {
     expect(resources(vault, "vault_pki_secret_backend_root_cert")[0]).toMatchObject({ type: "internal", common_name: "shop Root CA", ttl: "87600h", key_type: "ec", organization: "Shop Platform" });
     expect(resources(vault, "vault_pki_secret_backend_root_sign_intermediate")[0]).toMatchObject({ ttl: "43800h", max_path_length: 0, backend: "${vault_mount.pki_root_mount.path}" });
     const roles = byArg(vault, "vault_pki_secret_backend_role", "name");
     expect(Object.keys(roles).sort()).toEqual(["dev-cert", "production-cert", "staging-cert"]);
-    expect(roles["dev-cert"]).toMatchObject({ allowed_domains: ["dev.svc", "dev.svc.cluster.local"], allow_subdomains: true, allow_any_name: false, allow_localhost: false, allow_ip_sans: false, ttl: "72h", max_ttl: "720h" });
+    expect(roles["dev-cert"]).toMatchObject({ allowed_domains: ["dev.svc", "dev.svc.cluster.local"], allow_subdomains: true, allow_any_name: false, allow_localhost: false, allow_ip_sans: false, ttl: "259200", max_ttl: "2592000" });
     const urls = byArg(vault, "vault_pki_secret_backend_config_urls", "backend");
     expect(urls["${vault_mount.pki_mount.path}"].issuing_certificates).toEqual(["https://vault.vault.svc:8200/v1/pki/ca"]);
   });
@@ -167,10 +168,10 @@ describe("vault stack: reference spec", () => {
   it("(issue 15, PKI) the root allows one CA below it, the intermediate issues only in-cluster service names, both tidy themselves; upgrades never replace a CA", () => {
     const root = resources(vault, "vault_pki_secret_backend_root_cert")[0];
     expect(root.max_path_length).toBe(1);
-    expect(root.lifecycle).toEqual({ ignore_changes: ["max_path_length"] });
+    expect(root.lifecycle).toEqual({ ignore_changes: ["max_path_length"], prevent_destroy: true });
     const signed = resources(vault, "vault_pki_secret_backend_root_sign_intermediate")[0];
     expect(signed.permitted_dns_domains).toEqual(["svc", "svc.cluster.local"]);
-    expect(signed.lifecycle).toEqual({ ignore_changes: ["permitted_dns_domains"] });
+    expect(signed.lifecycle).toMatchObject({ ignore_changes: ["permitted_dns_domains"] });
     // Every role's domains lie inside the intermediate's name constraints (X.509: a constraint covers its subdomains).
     for (const r of resources(vault, "vault_pki_secret_backend_role")) {
       for (const d of r.allowed_domains as string[]) expect(d, String(r.name)).toMatch(/\.svc(\.cluster\.local)?$/);
@@ -195,7 +196,7 @@ describe("vault stack: reference spec", () => {
     const keys = byArg(vault, "vault_transit_secret_backend_key", "name");
     expect(Object.keys(keys).sort()).toEqual(["dev-payments", "production-payments", "staging-payments"]);
     for (const k of Object.values(keys)) {
-      expect(k).toMatchObject({ type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000 });
+      expect(k).toMatchObject({ type: "aes256-gcm96", deletion_allowed: false, exportable: false, allow_plaintext_backup: false, auto_rotate_period: 2592000, lifecycle: { prevent_destroy: true } });
       expect(k).not.toHaveProperty("min_decryption_version");
     }
     expect(resources(vault, "vault_audit")).toEqual([
@@ -203,7 +204,7 @@ describe("vault stack: reference spec", () => {
       expect.objectContaining({ type: "file", path: "stdout", options: { file_path: "stdout", format: "json", log_raw: "false" } }),
     ]);
     expect(resources(vault, "vault_audit_request_header")).toEqual([{ name: "X-Forwarded-For", hmac: false }]);
-    expect(resources(vault, "vault_raft_autopilot")).toEqual([{ cleanup_dead_servers: true, dead_server_last_contact_threshold: "10m", min_quorum: 3 }]);
+    expect(resources(vault, "vault_raft_autopilot")).toEqual([{ cleanup_dead_servers: true, dead_server_last_contact_threshold: "10m0s", min_quorum: 3 }]);
   });
 
   it("optional auth methods are absent when the spec does not ask for them", () => {

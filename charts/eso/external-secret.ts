@@ -21,17 +21,21 @@ import { vaultProviderSpec } from "./stores";
  * controller compares like with like and shows no permanent drift.
  */
 export function externalSecret(scope: Construct, es: ExternalSecretModel): void {
-  const template = es.template
-    ? {
-        template: {
-          type: es.secretType ?? "Opaque",
-          engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-          // Database credentials keep username/password next to the rendered URL; a certificate Secret holds only its three keys.
-          mergePolicy: es.purpose === "database" ? ExternalSecretSpecTargetTemplateMergePolicy.MERGE : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
-          data: es.template,
-        },
-      }
-    : {};
+  const annotated = Object.keys(es.secretAnnotations).length > 0;
+  // A template with metadata only keeps the fetched keys as they are (ESO copies them when no template data is given).
+  const template =
+    es.template || annotated
+      ? {
+          template: {
+            type: es.secretType ?? "Opaque",
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            // Database credentials keep username/password next to the rendered URL; a certificate Secret holds only its three keys.
+            mergePolicy: es.purpose === "database" ? ExternalSecretSpecTargetTemplateMergePolicy.MERGE : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
+            ...(annotated ? { metadata: { annotations: { ...es.secretAnnotations } } } : {}),
+            ...(es.template ? { data: es.template } : {}),
+          },
+        }
+      : {};
   new ExternalSecret(scope, `externalsecret-${es.namespace}-${es.name}`, {
     metadata: { name: es.name, namespace: es.namespace, labels: { "vault-eks-platform/service": es.service, "vault-eks-platform/environment": es.environment } },
     spec: {

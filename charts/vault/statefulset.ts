@@ -1,8 +1,8 @@
 import { IntOrString, KubeStatefulSet, type Probe, Quantity } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
-import type { VaultServerModel } from "../../model/kubernetes/types";
+import type { VaultServerModel, VolumeClaimModel } from "../../model/kubernetes/types";
 import { VAULT_ENTRYPOINT, VAULT_PATHS, VAULT_SERVER_ARGV, VAULT_START_SCRIPT } from "../../model/kubernetes/vault-server";
-import { k8sNames } from "../../model/names";
+import { k8sNames, VAULT_AUDIT_CLAIM, VAULT_DATA_CLAIM } from "../../model/names";
 import { guaranteed } from "../resources/compute-resources";
 import { RESTRICTED_CONTAINER, restrictedPodSecurityContext } from "../resources/security-context";
 import { VAULT_CONFIG_FILE, VAULT_CONFIG_MAP } from "./config";
@@ -63,18 +63,18 @@ function vaultEnv(vault: VaultServerModel) {
 }
 
 export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): KubeStatefulSet {
-  const claim = (name: string, size: string) => ({
-    metadata: { name },
+  const claim = (c: VolumeClaimModel) => ({
+    metadata: { name: c.name },
     spec: {
-      accessModes: ["ReadWriteOnce"],
-      storageClassName: vault.storageClass.name,
-      volumeMode: "Filesystem",
-      resources: { requests: { storage: Quantity.fromString(size) } },
+      accessModes: [...c.accessModes],
+      storageClassName: c.storageClassName,
+      volumeMode: c.volumeMode,
+      resources: { requests: { storage: Quantity.fromString(c.size) } },
     },
   });
   const selector = { matchLabels: { ...VAULT_POD_LABELS } };
   return new KubeStatefulSet(scope, `statefulset-${vault.namespace}-${VAULT_STATEFULSET}`, {
-    metadata: { name: VAULT_STATEFULSET, namespace: vault.namespace, labels: { ...VAULT_POD_LABELS } },
+    metadata: { name: VAULT_STATEFULSET, namespace: vault.namespace, labels: { ...VAULT_POD_LABELS }, annotations: { ...vault.deletionGuard } },
     spec: {
       serviceName: k8sNames.vaultServices.internal,
       replicas: vault.replicas,
@@ -134,8 +134,8 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
               volumeMounts: [
                 { name: "config", mountPath: VAULT_PATHS.config, readOnly: true },
                 { name: "tls", mountPath: VAULT_PATHS.tls, readOnly: true },
-                { name: "data", mountPath: VAULT_PATHS.data },
-                { name: "audit", mountPath: VAULT_PATHS.audit },
+                { name: VAULT_DATA_CLAIM, mountPath: VAULT_PATHS.data },
+                { name: VAULT_AUDIT_CLAIM, mountPath: VAULT_PATHS.audit },
                 { name: "tmp", mountPath: "/tmp" },
                 { name: "home", mountPath: VAULT_PATHS.home },
                 { name: KUBE_API_ACCESS.name, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
@@ -155,7 +155,7 @@ export function vaultStatefulSet(scope: Construct, vault: VaultServerModel): Kub
           ],
         },
       },
-      volumeClaimTemplates: [claim("data", vault.storage.dataSize), claim("audit", vault.storage.auditSize)],
+      volumeClaimTemplates: vault.volumeClaims.map(claim),
     },
   });
 }

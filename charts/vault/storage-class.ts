@@ -7,11 +7,11 @@ import type { VaultServerModel } from "../../model/kubernetes/types";
  * data; WaitForFirstConsumer: the volume is created in the zone the pod was scheduled to.
  */
 export function vaultStorageClass(scope: Construct, vault: VaultServerModel): KubeStorageClass {
-  const { name, kmsKeyArn } = vault.storageClass;
+  const { name, parameters } = vault.storageClass;
   return new KubeStorageClass(scope, `storageclass-${name}`, {
     metadata: { name },
     provisioner: "ebs.csi.aws.com",
-    parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4", ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}) },
+    parameters: { ...parameters },
     volumeBindingMode: "WaitForFirstConsumer",
     reclaimPolicy: "Retain",
     allowVolumeExpansion: true,

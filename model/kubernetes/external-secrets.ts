@@ -1,5 +1,5 @@
 import { durationSeconds } from "../../spec/primitives";
-import type { EnvironmentSpec, PlatformSpec } from "../../spec/schema";
+import type { EnvironmentSpec, PlatformSpec, ServiceSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
 import {
   ESO_SECRETS_MANAGER_SERVICE_ACCOUNT,
@@ -18,17 +18,24 @@ import { SHARED_SERVICE_KEYS } from "../vault";
 import type { EnvironmentModel, ExternalSecretModel, SecretStoreModel, SecretsManagerStoreModel, ServiceAccountModel, VaultDynamicSecretModel, VaultProviderModel } from "./types";
 import { awsApiCidrs, portOf } from "../network";
 import { workloadIdentityAnnotations } from "./vault-server";
+import { goDuration } from "../durations";
+import { databaseCredentialLifetime } from "../credentials";
+import { deletionGuardAnnotations, ENVIRONMENT_DELETION_GUARD } from "./gitops";
 
-/** Go's time.Duration String(): how the API server writes durations back (1h -> 1h0m0s), so GitOps sees no drift. */
-export function goDuration(seconds: number): string {
-  if (seconds === 0) return "0s";
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
-}
+export { goDuration } from "../durations";
 
 export const CA_CONFIGMAP = { name: k8sNames.vaultCaConfigMap, key: "ca.crt" };
+
+/**
+ * On a Secret: Stakater Reloader, in search mode, rolls the workloads annotated
+ * reloader.stakater.com/search: "true" that use a Secret carrying this annotation when its data changes.
+ */
+export const RELOADER_MATCH_ANNOTATION = "reloader.stakater.com/match";
+
+/** What the Secrets of a service carry so that its workloads pick up a change (services[].secretReload). */
+export function secretReloadAnnotations(svc: Pick<ServiceSpec, "secretReload">): Record<string, string> {
+  return svc.secretReload === "reloader" ? { [RELOADER_MATCH_ANNOTATION]: "true" } : {};
+}
 
 /** On the service account of a service with vaultLogin kubernetes: the audiences its token must request. */
 export const TOKEN_AUDIENCES_ANNOTATION = "vault-eks-platform/vault-token-audiences";
@@ -84,8 +91,8 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   const storeRef = { kind: store.kind, name: store.name };
   const services = spec.services.filter((s) => s.environments.includes(env.name));
   const staticRefresh = goDuration(durationSeconds(spec.externalSecrets.refreshInterval));
-  // Dynamic credentials and certificates are renewed halfway through their lifetime.
-  const dbRefresh = goDuration(Math.floor(durationSeconds(env.databaseCredentials?.defaultTtl ?? "1h") / 2));
+  // Dynamic credentials are replaced halfway through their lifetime (model/credentials.ts).
+  const dbRefresh = goDuration(databaseCredentialLifetime(env).refreshSeconds);
   const certRefresh = goDuration(Math.floor(durationSeconds(spec.vault.pki.certTtl) / 2));
   // Generators are namespaced: they name the environment's store account in their own namespace.
   const generatorProvider = store.kind === "ClusterSecretStore" ? vaultProvider(spec, env, "namespace") : store.vault;
@@ -106,20 +113,21 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
 
   const externalSecrets: ExternalSecretModel[] = [];
   const generators: VaultDynamicSecretModel[] = [];
-  const base = (svc: string, name: string, purpose: ExternalSecretModel["purpose"], refreshInterval: string) => ({
+  const base = (svc: ServiceSpec, name: string, purpose: ExternalSecretModel["purpose"], refreshInterval: string) => ({
     name,
     namespace,
     environment: env.name,
-    service: svc,
+    service: svc.name,
     purpose,
     refreshInterval,
     storeRef,
     target: name,
+    secretAnnotations: secretReloadAnnotations(svc),
   });
   for (const svc of services) {
     for (const secret of svc.secrets) {
       const key = kvPaths.appSecret(env.name, svc.name, secret.name);
-      externalSecrets.push({ ...base(svc.name, k8sNames.appSecret(svc.name, secret.name), "static", staticRefresh), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
+      externalSecrets.push({ ...base(svc, k8sNames.appSecret(svc.name, secret.name), "static", staticRefresh), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
     }
     for (const shared of svc.sharedServices) {
       const s = spec.sharedServices.find((x) => x.name === shared)!;
@@ -127,7 +135,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       const key = kvPaths.sharedService(shared, env.name);
       const kind = s.kind as "kafka" | "redis";
       externalSecrets.push({
-        ...base(svc.name, k8sNames.sharedServiceSecret(svc.name, shared), "shared-service", staticRefresh),
+        ...base(svc, k8sNames.sharedServiceSecret(svc.name, shared), "shared-service", staticRefresh),
         data: SHARED_SERVICE_KEYS[kind].map((k) => ({ secretKey: k, key, property: k })),
         template:
           kind === "kafka"
@@ -141,7 +149,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       const name = k8sNames.databaseSecret(svc.name, db.name);
       generators.push({ name, namespace, path: `/${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env.name, svc.name, db.name)}`, method: "GET", vault: generatorProvider });
       externalSecrets.push({
-        ...base(svc.name, name, "database", dbRefresh),
+        ...base(svc, name, "database", dbRefresh),
         data: [],
         generator: name,
         template: {
@@ -166,7 +174,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
         vault: generatorProvider,
       });
       externalSecrets.push({
-        ...base(svc.name, name, "certificate", certRefresh),
+        ...base(svc, name, "certificate", certRefresh),
         data: [],
         generator: name,
         secretType: "kubernetes.io/tls",
@@ -180,6 +188,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   return {
     name: env.name,
     namespace,
+    namespaceDeletionGuard: deletionGuardAnnotations(ENVIRONMENT_DELETION_GUARD),
     cluster: env.cluster.type === "primary" ? spec.cluster.name : env.cluster.name,
     primary: env.cluster.type === "primary",
     caCertificatePem: spec.vault.tls.caCertificate,

@@ -15,13 +15,18 @@ export interface ServiceAccountModel {
 
 export interface VaultServerModel {
   namespace: string;
+  /** GitOps deletion guards (model/kubernetes/gitops.ts) on the namespace and the StatefulSet. */
+  deletionGuard: Record<string, string>;
   replicas: number;
   image: string;
   serviceAccount: ServiceAccountModel;
   resources: { cpu: string; memory: string };
   priorityClassName: string;
-  storageClass: { name: string; kmsKeyArn?: string };
+  /** parameters are immutable once the StorageClass exists (a change needs docs/runbooks/vault-storage-class.md). */
+  storageClass: { name: string; kmsKeyArn?: string; parameters: Record<string, string> };
   storage: { dataSize: string; auditSize: string };
+  /** The StatefulSet's volumeClaimTemplates: the API server refuses any change to them (docs/runbooks/vault-volume-resize.md). */
+  volumeClaims: VolumeClaimModel[];
   tls: {
     secretName: string;
     /** cert-manager Certificate to render; absent when the spec names an existing secret. */
@@ -39,6 +44,17 @@ export interface VaultServerModel {
   /** Everything Vault's own configuration connects to besides DNS and its peers, as NetworkPolicy egress rules. */
   egress: EgressRule[];
   housekeeping: HousekeepingModel;
+}
+
+export interface VolumeClaimModel {
+  /** Claim template name; the claims are <name>-vault-<ordinal>. */
+  name: string;
+  size: string;
+  /** The spec field the size comes from. */
+  sizeField: string;
+  storageClassName: string;
+  accessModes: string[];
+  volumeMode: string;
 }
 
 /** A NetworkPolicy peer as the model decides it; charts render it as is. */
@@ -176,6 +192,8 @@ export interface ExternalSecretModel {
   secretType?: "Opaque" | "kubernetes.io/tls";
   /** For dynamic credentials: the VaultDynamicSecret generator to call. */
   generator?: string;
+  /** Annotations of the Secret ESO writes (target.template.metadata): how its consumer reloads it. */
+  secretAnnotations: Record<string, string>;
 }
 
 export interface VaultDynamicSecretModel {
@@ -192,6 +210,8 @@ export interface VaultDynamicSecretModel {
 export interface EnvironmentModel {
   name: string;
   namespace: string;
+  /** GitOps deletion guard annotations of the namespace (model/kubernetes/gitops.ts). */
+  namespaceDeletionGuard: Record<string, string>;
   cluster: string;
   primary: boolean;
   caCertificatePem: string;

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import { deletionGuardAnnotations, VAULT_DELETION_GUARD } from "./gitops";
 import { quantityBytes } from "../../spec/primitives";
 import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
-import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8sNames, podLabels, VAULT_AUDIT_DIR, VAULT_AUDIT_FILE, VAULT_SERVICE_ACCOUNT } from "../names";
+import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8sNames, podLabels, VAULT_AUDIT_CLAIM, VAULT_AUDIT_DIR, VAULT_AUDIT_FILE, VAULT_DATA_CLAIM, VAULT_SERVICE_ACCOUNT } from "../names";
 import { type AddressBook, awsEndpointHost, hostOf, IN_CLUSTER_API_HOST, POD_IDENTITY_AGENT, portOf } from "../network";
 import type { VaultModel } from "../vault";
 import type { EgressRule, HousekeepingModel, NetworkPeer, ServiceAccountModel, VaultServerModel } from "./types";
@@ -231,13 +232,22 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel, vault: Vault
   const appRoleCidrs = (vault.appRole?.roles ?? []).flatMap((r) => r.boundCidrs);
   return {
     namespace: spec.vault.namespace,
+    deletionGuard: deletionGuardAnnotations(VAULT_DELETION_GUARD),
     replicas: spec.vault.replicas,
     image: vaultImage(spec),
     serviceAccount,
     resources: spec.vault.resources,
     priorityClassName: VAULT_PRIORITY_CLASS,
-    storageClass: { name: VAULT_STORAGE_CLASS, ...(spec.vault.storage.ebsKmsKeyArn ? { kmsKeyArn: spec.vault.storage.ebsKmsKeyArn } : {}) },
+    storageClass: {
+      name: VAULT_STORAGE_CLASS,
+      ...(spec.vault.storage.ebsKmsKeyArn ? { kmsKeyArn: spec.vault.storage.ebsKmsKeyArn } : {}),
+      parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4", ...(spec.vault.storage.ebsKmsKeyArn ? { kmsKeyId: spec.vault.storage.ebsKmsKeyArn } : {}) },
+    },
     storage: { dataSize: spec.vault.storage.dataSize, auditSize: spec.vault.storage.auditSize },
+    volumeClaims: [
+      { name: VAULT_DATA_CLAIM, size: spec.vault.storage.dataSize, sizeField: "vault.storage.dataSize" },
+      { name: VAULT_AUDIT_CLAIM, size: spec.vault.storage.auditSize, sizeField: "vault.storage.auditSize" },
+    ].map((c) => ({ ...c, storageClassName: VAULT_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem" })),
     tls:
       tls.source === "cert-manager"
         ? {

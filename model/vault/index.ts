@@ -17,6 +17,8 @@ import {
 import { adminPolicy } from "./admin-policy";
 import { ciPolicy, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
 import { terraformPolicy } from "./terraform-policy";
+import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
+import { goDuration } from "../durations";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
 import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, OidcRole, TokenSettings, TransitKey, VaultModel } from "./types";
 
@@ -67,7 +69,16 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
   }
   for (const env of spec.environments) {
     const namespace = environmentNamespace(env);
-    addRole(mountFor(env), { name: vaultNames.esoStore(env.name), consumer: { kind: "eso-store", environment: env.name }, serviceAccount: { namespace, name: ESO_STORE_SERVICE_ACCOUNT } });
+    // The store's tokens outlive the environment's dynamic credentials (model/credentials.ts).
+    const dynamic = servicesIn(spec, env.name).some((svc) => svc.databases.length > 0);
+    mountFor(env).roles.push({
+      name: vaultNames.esoStore(env.name),
+      consumer: { kind: "eso-store", environment: env.name },
+      serviceAccount: { namespace, name: ESO_STORE_SERVICE_ACCOUNT },
+      audience: k8s.audience,
+      policies: [vaultNames.esoStore(env.name)],
+      ...esoStoreTokenTtls(spec, env, dynamic),
+    });
     for (const svc of servicesIn(spec, env.name).filter((s) => s.vaultLogin === "kubernetes")) {
       addRole(mountFor(env), {
         name: vaultNames.service(env.name, svc.name),
@@ -122,6 +133,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       casRequired: spec.vault.kv.casRequired,
       deleteVersionAfterSeconds: spec.vault.kv.deleteVersionAfter ? durationSeconds(spec.vault.kv.deleteVersionAfter) : 0,
       secrets: kvSecrets(spec),
+      preventDestroy: true,
     },
     policies,
     kubernetesAuth: [...mounts.values()],
@@ -139,6 +151,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       ...(pki.organization ? { organization: pki.organization } : {}),
       rootTtl: pki.rootTtl,
       intermediateTtl: pki.intermediateTtl,
+      protectRoot: true,
       rootMaxLeaseTtlSeconds: durationSeconds(pki.rootTtl),
       intermediateMaxLeaseTtlSeconds: durationSeconds(pki.intermediateTtl),
       // Root -> intermediate -> leaf: one CA below the root, none below the intermediate.
@@ -149,14 +162,22 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       autoTidy: { intervalDuration: "12h", safetyBuffer: "72h" },
       roles: spec.environments.map((env) => {
         const ns = environmentNamespace(env);
-        return { name: vaultNames.pkiRole(env.name), environment: env.name, allowedDomains: [`${ns}.svc`, `${ns}.svc.cluster.local`], ttl: pki.certTtl, maxTtl: pki.certMaxTtl };
+        // Vault reads a role's TTLs back as seconds (the provider stores them as given): seconds never differ.
+        return {
+          name: vaultNames.pkiRole(env.name),
+          environment: env.name,
+          allowedDomains: [`${ns}.svc`, `${ns}.svc.cluster.local`],
+          ttl: String(durationSeconds(pki.certTtl)),
+          maxTtl: String(durationSeconds(pki.certMaxTtl)),
+        };
       }),
     },
     ...transitSection(spec),
     audit: { filePath: VAULT_AUDIT_FILE, stdout: spec.vault.audit.stdout, ...(spec.vault.audit.socket ? { socketAddress: spec.vault.audit.socket.address } : {}), requestHeaders: ["X-Forwarded-For"] },
     autopilot: {
       cleanupDeadServers: spec.vault.autopilot.cleanupDeadServers,
-      deadServerLastContactThreshold: spec.vault.autopilot.deadServerLastContactThreshold,
+      // Vault reads it back as Go's Duration.String() (10m -> 10m0s); any other form is a diff on every plan.
+      deadServerLastContactThreshold: goDuration(durationSeconds(spec.vault.autopilot.deadServerLastContactThreshold)),
       minQuorum: spec.vault.replicas,
     },
   };
@@ -258,6 +279,7 @@ function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentS
             // pgx ignores the CA in require mode, so it is sent only where it verifies something.
             ...(server.caCertificate && db.sslMode !== "require" ? { tlsCa: server.caCertificate } : {}),
             maxOpenConnections: db.maxOpenConnections,
+            bootstrapVersion: typeof db.bootstrapVersion === "number" ? db.bootstrapVersion : (db.bootstrapVersion[envName] ?? 1),
             allowedRoles: [],
             preparationStatements: preparationStatements(db.name, db.adminUsername),
           };
@@ -265,8 +287,7 @@ function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentS
         }
         const name = vaultNames.databaseRole(envName, svc.name, db.name);
         conn.allowedRoles.push(name);
-        const ttl = env.databaseCredentials?.defaultTtl ?? "1h";
-        const maxTtl = env.databaseCredentials?.maxTtl ?? (env.production ? "8h" : "24h");
+        const lifetime = databaseCredentialLifetime(env);
         roles.push({
           name,
           connection: connName,
@@ -274,8 +295,8 @@ function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentS
           service: svc.name,
           database: db.name,
           access: use.access,
-          defaultTtlSeconds: durationSeconds(ttl),
-          maxTtlSeconds: durationSeconds(maxTtl),
+          defaultTtlSeconds: lifetime.defaultTtlSeconds,
+          maxTtlSeconds: lifetime.maxTtlSeconds,
           creationStatements: creationStatements(db.name, use.access),
           revocationStatements: revocationStatements(db.name),
           renewStatements: renewStatements(),

@@ -83,6 +83,8 @@ export interface DatabaseConnection {
   /** PEM the server's certificate chains to (tls_ca); absent when the spec trusts the system roots or uses sslmode require. */
   tlsCa?: string;
   maxOpenConnections: number;
+  /** password_wo_version: raising it sends the bootstrap password again (databases[].bootstrapVersion). */
+  bootstrapVersion: number;
   allowedRoles: string[];
   /** Run once by a DBA before the connection is configured. */
   preparationStatements: string[];
@@ -106,6 +108,7 @@ export interface PkiRole {
   name: string;
   environment: string;
   allowedDomains: string[];
+  /** Whole seconds as a string: the form Vault reads back (terraform-provider-vault issue 1524). */
   ttl: string;
   maxTtl: string;
 }
@@ -133,7 +136,8 @@ export interface KvSecretEntry {
 }
 
 export interface VaultModel {
-  kv: { mount: string; maxVersions: number; casRequired: boolean; deleteVersionAfterSeconds: number; secrets: KvSecretEntry[] };
+  /** preventDestroy: unmounting KV deletes every secret in it. */
+  kv: { mount: string; maxVersions: number; casRequired: boolean; deleteVersionAfterSeconds: number; secrets: KvSecretEntry[]; preventDestroy: boolean };
   policies: VaultPolicy[];
   kubernetesAuth: KubernetesAuthMount[];
   awsAuth?: { path: string; region: string; iamServerIdHeaderValue: string; roles: AwsAuthRole[] };
@@ -147,7 +151,10 @@ export interface VaultModel {
     intermediateCommonName: string;
     organization?: string;
     rootTtl: string;
+    /** Changing it re-signs the intermediate (and makes the new one the default issuer). */
     intermediateTtl: string;
+    /** prevent_destroy on the root CA: its replacement would delete the trust anchor's key. */
+    protectRoot: boolean;
     rootMaxLeaseTtlSeconds: number;
     intermediateMaxLeaseTtlSeconds: number;
     /** Intermediates the root may sign below it (basic constraints path length). */
@@ -162,5 +169,6 @@ export interface VaultModel {
   };
   transit?: { mount: string; keys: TransitKey[] };
   audit: { filePath: string; stdout: boolean; socketAddress?: string; requestHeaders: string[] };
+  /** deadServerLastContactThreshold in Go's Duration.String() form, as Vault reads it back. */
   autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
 }

@@ -22,6 +22,7 @@ export class EncryptionKey extends Construct {
       deletionWindowInDays: props.key.deletionWindowDays,
       policy: JSON.stringify(props.key.policy),
       dependsOn: props.dependsOn,
+      lifecycle: { preventDestroy: props.key.preventDestroy },
     });
     new KmsAlias(this, "alias", { name: props.key.alias, targetKeyId: this.key.keyId });
   }

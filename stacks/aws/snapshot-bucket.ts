@@ -24,7 +24,7 @@ export class SnapshotBucket extends Construct {
   constructor(scope: Construct, id: string, props: SnapshotBucketProps) {
     super(scope, id);
     const m = props.bucket;
-    this.bucket = new S3Bucket(this, "bucket", { bucket: m.name });
+    this.bucket = new S3Bucket(this, "bucket", { bucket: m.name, lifecycle: { preventDestroy: m.preventDestroy } });
     const bucket = this.bucket.id;
     new S3BucketPublicAccessBlock(this, "public_access_block", {
       bucket,

@@ -7,9 +7,9 @@ import { TerraformOutput, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { VaultModel } from "../../model/vault";
 import { rootRotationStatements } from "../../model/vault/postgres";
-import { vaultConstructIds } from "../../model/names";
+import { DATABASE_PASSWORDS_VARIABLE, vaultConstructIds } from "../../model/names";
 
-export const DATABASE_PASSWORDS_VARIABLE = "database_admin_passwords";
+export { DATABASE_PASSWORDS_VARIABLE };
 
 /**
  * Dynamic PostgreSQL credentials: one connection per environment and database, one role per
@@ -19,10 +19,15 @@ export const DATABASE_PASSWORDS_VARIABLE = "database_admin_passwords";
 export class DatabaseEngine extends Construct {
   constructor(scope: Construct, id: string, db: NonNullable<VaultModel["database"]>) {
     super(scope, id);
+    // Optional and never null: an apply needs keys only for connections it creates or re-bootstraps
+    // (password_wo_version raised). Existing ones get no password (the provider sends password_wo only
+    // when the version changes), so Vault keeps the one it rotated to.
     const passwords = new TerraformVariable(this, DATABASE_PASSWORDS_VARIABLE, {
       type: "map(string)",
       sensitive: true,
-      description: `Bootstrap password of the admin user per connection (${db.connections.map((c) => c.name).join(", ")}); Vault rotates each on first use. TF_VAR_${DATABASE_PASSWORDS_VARIABLE}='{"<connection>":"..."}'`,
+      default: {},
+      nullable: false,
+      description: `Bootstrap password of the admin user per connection (${db.connections.map((c) => c.name).join(", ")}), needed only for connections this apply creates or re-bootstraps (databases[].bootstrapVersion raised); Vault rotates each at once. TF_VAR_${DATABASE_PASSWORDS_VARIABLE}='{"<connection>":"..."}'`,
     });
     passwords.overrideLogicalId(DATABASE_PASSWORDS_VARIABLE);
     // cdktf 0.21 predates ephemeral variables (Terraform >= 1.10).
@@ -43,8 +48,8 @@ export class DatabaseEngine extends Construct {
           connectionUrl: `postgresql://{{username}}:{{password}}@${c.host}:${c.port}/${c.database}?sslmode=${c.sslMode}`,
           ...(c.tlsCa ? { tlsCa: c.tlsCa } : {}),
           username: c.adminUsername,
-          passwordWo: `\${var.${DATABASE_PASSWORDS_VARIABLE}["${c.name}"]}`,
-          passwordWoVersion: 1,
+          passwordWo: `\${lookup(var.${DATABASE_PASSWORDS_VARIABLE}, "${c.name}", null)}`,
+          passwordWoVersion: c.bootstrapVersion,
           passwordAuthentication: "scram-sha-256",
           maxOpenConnections: c.maxOpenConnections,
         },
@@ -52,7 +57,7 @@ export class DatabaseEngine extends Construct {
       // The bindings (provider 5.6) lack the top-level argument the pinned provider has (VAULT_PROVIDER_VERSION).
       conn.addOverride("password_policy", policy.name);
       connections.set(c.name, conn);
-      // Only Vault knows the admin password after this; re-runs when the connection is replaced.
+      // Only Vault knows the admin password after this; re-runs whenever the connection changes (a re-bootstrap too).
       const rotate = new GenericEndpoint(this, vaultConstructIds.rotateRoot(c.name), {
         path: `${db.mount}/rotate-root/${c.name}`,
         dataJson: "{}",

@@ -13,7 +13,13 @@ export class KvEngine extends Construct {
   constructor(scope: Construct, id: string, kv: VaultModel["kv"]) {
     super(scope, id);
     // Mount options are strings in the Vault API: version "2", not 2.
-    const mount = new Mount(this, "mount", { path: kv.mount, type: "kv", options: { version: "2" }, description: "Static secrets (KV v2)" });
+    const mount = new Mount(this, "mount", {
+      path: kv.mount,
+      type: "kv",
+      options: { version: "2" },
+      description: "Static secrets (KV v2)",
+      lifecycle: { preventDestroy: kv.preventDestroy },
+    });
     new KvSecretBackendV2(this, "config", {
       mount: mount.path,
       maxVersions: kv.maxVersions,

@@ -1,5 +1,6 @@
 import { Mount } from "@cdktf/provider-vault/lib/mount";
 import { PkiSecretBackendConfigAutoTidy } from "@cdktf/provider-vault/lib/pki-secret-backend-config-auto-tidy";
+import { PkiSecretBackendConfigIssuers } from "@cdktf/provider-vault/lib/pki-secret-backend-config-issuers";
 import { PkiSecretBackendConfigUrls } from "@cdktf/provider-vault/lib/pki-secret-backend-config-urls";
 import { PkiSecretBackendCrlConfig } from "@cdktf/provider-vault/lib/pki-secret-backend-crl-config";
 import { PkiSecretBackendIntermediateCertRequest } from "@cdktf/provider-vault/lib/pki-secret-backend-intermediate-cert-request";
@@ -7,6 +8,7 @@ import { PkiSecretBackendIntermediateSetSigned } from "@cdktf/provider-vault/lib
 import { PkiSecretBackendRole } from "@cdktf/provider-vault/lib/pki-secret-backend-role";
 import { PkiSecretBackendRootCert } from "@cdktf/provider-vault/lib/pki-secret-backend-root-cert";
 import { PkiSecretBackendRootSignIntermediate } from "@cdktf/provider-vault/lib/pki-secret-backend-root-sign-intermediate";
+import { DataResource, Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { VaultModel } from "../../model/vault";
 
@@ -27,6 +29,8 @@ export class Pki extends Construct {
       issuerName: "root",
       maxPathLength: pki.rootMaxPathLength,
       ...org,
+      // Replacing the root deletes its key (DELETE <mount>/root) and every trust store's anchor.
+      lifecycle: { preventDestroy: pki.protectRoot },
     });
     // Both arguments force a new root. An existing root keeps its certificate (no limit): a new one is
     // a break-glass ceremony, never a side effect of an upgrade.
@@ -40,6 +44,9 @@ export class Pki extends Construct {
       keyBits: 384,
       ...org,
     });
+    // The provider neither re-signs on a ttl change nor reads it back (update and read are no-ops):
+    // this resource carries the lifetime, and a change to it re-signs the intermediate.
+    const lifetime = new DataResource(this, "intermediate_lifetime", { input: { ttl: pki.intermediateTtl } });
     const signed = new PkiSecretBackendRootSignIntermediate(this, "intermediate_signed", {
       backend: rootMount.path,
       csr: csr.csr,
@@ -55,7 +62,16 @@ export class Pki extends Construct {
     });
     // Re-signing an existing intermediate to add the constraint is a root-key ceremony, not an upgrade side effect.
     signed.addOverride("lifecycle.ignore_changes", ["permitted_dns_domains"]);
-    new PkiSecretBackendIntermediateSetSigned(this, "intermediate", { backend: mount.path, certificate: signed.certificate });
+    // A bare address: cdktf's lifecycle.replaceTriggeredBy renders "${...}", which Terraform rejects there.
+    signed.addOverride("lifecycle.replace_triggered_by", [`${lifetime.terraformResourceType}.${lifetime.friendlyUniqueId}`]);
+    const intermediate = new PkiSecretBackendIntermediateSetSigned(this, "intermediate", { backend: mount.path, certificate: signed.certificate });
+    // Vault keeps the old default issuer when a new intermediate is imported: name the new one. The
+    // signed bundle lists the intermediate first, and only issuers new to the mount are returned.
+    new PkiSecretBackendConfigIssuers(this, "default_issuer", {
+      backend: mount.path,
+      default: Fn.element(intermediate.importedIssuers, 0),
+      defaultFollowsLatestIssuer: false,
+    });
     for (const [name, m, urls] of [["root_urls", rootMount, pki.urls.root], ["urls", mount, pki.urls.intermediate]] as const) {
       new PkiSecretBackendConfigUrls(this, name, { backend: m.path, issuingCertificates: urls.issuingCertificates, crlDistributionPoints: urls.crlDistributionPoints });
     }
@@ -88,7 +104,7 @@ export class Pki extends Construct {
         clientFlag: false,
         keyType: "ec",
         keyBits: 256,
-        // PKI TTLs are strings; Vault parses the duration.
+        // Strings of whole seconds, the form Vault reads back.
         ttl: r.ttl,
         maxTtl: r.maxTtl,
         requireCn: false,

@@ -23,6 +23,8 @@ export class Transit extends Construct {
         exportable: false,
         allowPlaintextBackup: false,
         ...(k.minDecryptionVersion ? { minDecryptionVersion: k.minDecryptionVersion } : {}),
+        // A replacement (type is ForceNew) would delete the key and everything encrypted with it.
+        lifecycle: { preventDestroy: !k.deletionAllowed },
       });
     }
   }

@@ -16,6 +16,13 @@ export function vclusterExample(): PlatformSpecInput {
   return parseYaml(readFileSync(join(ROOT, "examples/vcluster-oidc.yaml"), "utf8")) as PlatformSpecInput;
 }
 
+/**
+ * Lets the vitest worker answer its RPC between synchronous renders: it gives up ("Timeout calling
+ * onTaskUpdate") after about 60 s without a turn of the event loop, which a loaded machine reaches
+ * with a handful of renders in a row.
+ */
+export const yieldToWorker = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A deep copy of the reference spec to modify in a test. */
 export function referenceCopy(): PlatformSpecInput {
   return structuredClone(referenceSpec);

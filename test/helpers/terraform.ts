@@ -32,7 +32,9 @@ export interface ResourceChange {
   address: string;
   type: string;
   name: string;
-  change: { actions: string[]; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+  provider_name?: string;
+  action_reason?: string;
+  change: { actions: string[]; before?: Record<string, unknown> | null; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
 }
 export interface PlanJson {
   resource_changes: ResourceChange[];
@@ -94,16 +96,19 @@ export function terraformWorkdir(stackDir: string, opts: { testProvider?: boolea
   };
   const runAsync: TerraformWorkdir["runAsync"] = (args, runOpts = {}) =>
     new Promise((resolve, reject) => {
-      const child = spawn("terraform", [args[0], "-no-color", ...args.slice(1)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
+      // Flags follow the (sub)command: `terraform providers schema -json -no-color`.
+      const command = args[0] === "providers" ? 2 : 1;
+      const child = spawn("terraform", [...args.slice(0, command), "-no-color", ...args.slice(command)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (d: Buffer) => out.push(d));
+      child.stderr.on("data", (d: Buffer) => err.push(d));
       child.on("error", (e) => reject(new Error(`terraform is not runnable (is it on PATH?): ${e.message}`)));
       child.on("close", (code) => {
-        const result = { status: code ?? -1, stdout, stderr };
-        if (result.status !== 0 && !runOpts.allowFailure) reject(new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${stderr}\n${stdout.slice(-4000)}`));
-        else resolve(result);
+        const result = { status: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+        if (result.status !== 0 && !runOpts.allowFailure) {
+          reject(new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}\n${result.stdout.slice(-4000)}`));
+        } else resolve(result);
       });
     });
   return {
