@@ -92,10 +92,10 @@ describe("(issue 14.5) an intermediateTtl change re-issues the intermediate and 
     expect(await signedAfterChange(before, synthStacks(referenceCopy()).vault)).toEqual({ actions: ["no-op"] });
   });
 
-  it("the review: intermediate changes are safe (info), root changes are refused", () => {
+  it("the review: intermediate changes need a break-glass apply (warning), root changes are refused", () => {
     const base = modelOf(referenceCopy());
     const notes = (pki: Parameters<typeof withPki>[0]) => day2Notes(base, modelOf(withPki(pki))).map((n) => `${n.id} ${n.severity}`);
-    expect(notes({ intermediateTtl: "26280h" })).toEqual(["VEP-D09 info"]);
+    expect(notes({ intermediateTtl: "26280h" })).toEqual(["VEP-D09 warning"]);
     expect(notes({ rootTtl: "175200h" })).toEqual(["VEP-D08 error"]);
     expect(notes({ rootCommonName: "Shop Root CA 2" })).toEqual(["VEP-D08 error"]);
     expect(notes({ certTtl: "96h" })).toEqual([]);

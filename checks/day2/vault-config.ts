@@ -72,10 +72,11 @@ const pkiChanges: Day2Check = (base, head) => {
   if (b.intermediateTtl !== h.intermediateTtl || b.intermediateCommonName !== h.intermediateCommonName) {
     notes.push({
       id: "VEP-D09",
-      severity: "info",
+      severity: "warning",
       message:
-        `the issuing CA in ${h.mount}/ is re-issued (${b.intermediateTtl} -> ${h.intermediateTtl}${b.intermediateCommonName !== h.intermediateCommonName ? `, "${b.intermediateCommonName}" -> "${h.intermediateCommonName}"` : ""}) ` +
-        `and becomes the mount's default issuer; certificates issued by the old one stay valid until they expire.`,
+        `break-glass apply: the issuing CA in ${h.mount}/ is re-issued (${b.intermediateTtl} -> ${h.intermediateTtl}${b.intermediateCommonName !== h.intermediateCommonName ? `, "${b.intermediateCommonName}" -> "${h.intermediateCommonName}"` : ""}) ` +
+        `and becomes the mount's default issuer; certificates issued by the old one stay valid until they expire. ` +
+        `Signing with the root is denied to the terraform policy: apply this change with a root token from generate-root (README, "Who may change Vault").`,
     });
   }
   return notes;

@@ -101,7 +101,7 @@ export function terraformPolicy(vault: Omit<VaultModel, "policies"> & { policies
   for (const m of [pkiRoot, pki]) {
     rules.push(rule(`${m}/config/urls`, WRITE, `${m} issuer and CRL URLs`), rule(`${m}/config/auto-tidy`, WRITE, `${m} automatic tidy`));
   }
-  rules.push(rule(`${pki}/config/crl`, WRITE, "CRL settings"));
+  rules.push(rule(`${pki}/config/crl`, WRITE, "CRL settings"), rule(`${pki}/config/issuers`, WRITE, "the default issuer"));
   for (const r of vault.pki.roles) rules.push(rule(`${pki}/roles/${r.name}`, CRUD, `role ${r.name}`));
 
   if (vault.transit) {

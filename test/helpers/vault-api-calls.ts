@@ -107,6 +107,8 @@ const CALLS: Record<string, (a: Args, stack: StackJson) => Omit<ApiCall, "resour
   ],
   vault_pki_secret_backend_config_urls: (a, s) => settings(`${resolve(s, a.backend)}/config/urls`),
   vault_pki_secret_backend_crl_config: (a, s) => settings(`${resolve(s, a.backend)}/config/crl`),
+  // Its delete is a no-op (resource_pki_secret_backend_config_issuers.go).
+  vault_pki_secret_backend_config_issuers: (a, s) => settings(`${resolve(s, a.backend)}/config/issuers`),
   vault_pki_secret_backend_config_auto_tidy: (a, s) => settings(`${resolve(s, a.backend)}/config/auto-tidy`),
   vault_pki_secret_backend_role: (a, s) => crud(`${resolve(s, a.backend)}/roles/${a.name}`),
   vault_transit_secret_backend_key: (a, s) => [
@@ -122,6 +124,8 @@ const CALLS: Record<string, (a: Args, stack: StackJson) => Omit<ApiCall, "resour
     { phase: "update", op: "write", path: "identity/mfa/method/totp/0b7a3c6e-0000-4000-8000-000000000000" },
     { phase: "delete", op: "delete", path: "identity/mfa/method/totp/0b7a3c6e-0000-4000-8000-000000000000" },
   ],
+  // Terraform's own resource: state only, no Vault request.
+  terraform_data: () => [],
   vault_identity_mfa_login_enforcement: (a) => crud(`identity/mfa/login-enforcement/${a.name}`),
 };
 
