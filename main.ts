@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { OutputUsageError, type OutputRecord, type OutputTree, projectRelative, readOutputRecord, writeTreesAtomically } from "./lib/output";
 import { buildPlatformModel } from "./model";
+import type { KubernetesSynthesis, TerraformSynthesis } from "./lib/synthesis";
 import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
 import { SpecError } from "./spec/validate";
 
@@ -30,7 +31,8 @@ function renderers() {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { synthTerraform } = require("./lib/synth-terraform") as typeof import("./lib/synth-terraform");
   const { synthKubernetes } = require("./lib/synth-kubernetes") as typeof import("./lib/synth-kubernetes");
-  return { terraform: synthTerraform, kubernetes: synthKubernetes };
+  const { terraformFiles, kubernetesFiles, writeFiles } = require("./lib/write-synthesis") as typeof import("./lib/write-synthesis");
+  return { synthTerraform, synthKubernetes, terraformFiles, kubernetesFiles, writeFiles };
 }
 
 /** Terraform working files that survive a re-synth (providers, lock file), like cdktf's own synth. */
@@ -56,14 +58,25 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const dist = { dir: parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist", option: parsed.values.dist ? "--dist" : env.CDK8S_OUTDIR ? "$CDK8S_OUTDIR" : "--dist" };
   const record = (layer: OutputRecord["layer"]): OutputRecord => ({ layer, platform: model.name, spec: specPath ? projectRelative(specPath.path) : source, specDigest: specDigest(spec) });
 
+  // Rendered in memory once, when the first folder is staged (after the folders passed their checks).
+  let rendered: { terraform?: TerraformSynthesis; kubernetes?: KubernetesSynthesis } | undefined;
+  const render = () => {
+    if (rendered) return rendered;
+    const r = renderers();
+    rendered = {
+      ...(only !== "kubernetes" ? { terraform: r.synthTerraform(model, { outDir: tfOut.dir }) } : {}),
+      ...(only !== "terraform" ? { kubernetes: r.synthKubernetes(model) } : {}),
+    };
+    return rendered;
+  };
   const trees: OutputTree[] = [];
   const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
-    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: (tmp) => renderers().terraform(model, { writeDir: tmp, finalDir: tfOut.dir }) });
+    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: (tmp) => renderers().writeFiles(tmp, renderers().terraformFiles(render().terraform!)) });
     lines.push(`  terraform:  ${tfOut.dir}/stacks/{aws,vault}`);
   }
   if (only !== "terraform") {
-    trees.push({ ...dist, record: record("kubernetes"), write: (tmp) => renderers().kubernetes(model, { writeDir: tmp }) });
+    trees.push({ ...dist, record: record("kubernetes"), write: (tmp) => renderers().writeFiles(tmp, renderers().kubernetesFiles(render().kubernetes!)) });
     lines.push(`  kubernetes: ${dist.dir}/<cluster>/<component>`);
   }
   const otherLayer = only === "terraform" ? dist : only === "kubernetes" ? tfOut : undefined;

@@ -441,6 +441,12 @@ export const platformSpecSchema = z.strictObject({
       controllerServiceAccount: dnsLabel.default("external-secrets"),
       /** @default "1h" */
       refreshInterval: duration.default("1h"),
+      /**
+       * The shortest refresh interval an ExternalSecret may have: every refresh is a Vault login and
+       * read per ExternalSecret (rule VEP-S35 for the intervals the spec implies; check VEP-G17 on
+       * the rendered ones). @default "5m"
+       */
+      minRefreshInterval: duration.default("5m"),
       /** The AWS Secrets Manager store of the design. @default disabled */
       secretsManager: z
         .strictObject({
@@ -450,7 +456,7 @@ export const platformSpecSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h" }),
+    .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h", minRefreshInterval: "5m" }),
   monitoring: z
     .strictObject({
       /** @default "monitoring" */
@@ -491,6 +497,21 @@ export const platformSpecSchema = z.strictObject({
   services: z.array(serviceSchema).default([]),
   /** CI/CD tools that read their own secrets (ci-cd/<tool>/*). */
   ciConsumers: z.array(ciConsumerSchema).default([]),
+  /**
+   * Findings of `npm run check` accepted on purpose: the rule id, the resource as the report names
+   * it (`*` matches any characters) and why. Every report lists them; one that matches nothing is
+   * a warning (VEP-C01). @default []
+   */
+  suppressions: z
+    .array(
+      z.strictObject({
+        rule: z.string().regex(/^VEP-[A-Z]\d{2}$/, "a check or rule id such as VEP-G08"),
+        resource: z.string().min(1),
+        /** Why the finding is acceptable, for the reviewer: at least 20 characters. */
+        reason: z.string().trim().min(20, "a written reason of at least 20 characters"),
+      }),
+    )
+    .default([]),
 });
 
 /** The spec as written by a user (defaults optional). */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { synthKubernetes } from "../../lib/synth-kubernetes";
+import { kubernetesFiles, writeFiles } from "../../lib/write-synthesis";
 import type { PlatformSpecInput } from "../../spec/schema";
 import { modelOf } from "./synth";
 
@@ -17,7 +18,7 @@ export interface RenderedObject {
 /** Renders a spec's Kubernetes layer into a fresh directory and reads every manifest back from disk. */
 export function synthDist(spec: PlatformSpecInput): { dir: string; objects: RenderedObject[]; folders: string[] } {
   const dir = join(mkdtempSync(join(tmpdir(), "vep-dist-")), "dist");
-  synthKubernetes(modelOf(spec), { writeDir: dir });
+  writeFiles(dir, kubernetesFiles(synthKubernetes(modelOf(spec))));
   const objects: RenderedObject[] = [];
   const folders: string[] = [];
   const walk = (d: string) => {
