@@ -40,6 +40,21 @@ describe("Vault ACL semantics", () => {
     expect([...capabilitiesFor([{ path: "s/+/+/c", capabilities: ["create"] }, { path: "s/+/b/c", capabilities: ["read"] }], "s/a/b/c")]).toEqual(["read"]);
   });
 
+  it("+ is a whole segment: it matches an empty segment, and a segment with + inside is literal (vault/acl.go)", () => {
+    expect(patternMatches("secret/+/teamb", "secret//teamb")).toBe(true);
+    expect(patternMatches("secret/a+b/c", "secret/aXb/c")).toBe(false);
+    expect(patternMatches("secret/a+b/c", "secret/a+b/c")).toBe(true);
+    expect(patternMatches("secret/+/te*", "secret/x/team/y")).toBe(true);
+    expect(patternMatches("secret/+/*", "secret/x")).toBe(false);
+    expect(patternMatches("secret/+/*", "secret/x/")).toBe(true);
+    expect(patternMatches("secret/+", "secret/x/y")).toBe(false);
+  });
+
+  it("deny wins over every capability of the same path from another policy, whichever order they come in", () => {
+    expect([...capabilitiesFor([{ path: "a/b", capabilities: ["deny"] }, { path: "a/b", capabilities: ["read", "sudo"] }], "a/b")]).toEqual(["deny"]);
+    expect(allows([{ path: "a/+", capabilities: ["read"] }, { path: "a/+", capabilities: ["deny"] }, { path: "a/*", capabilities: ["read"] }], "a/b", "read")).toBe(false);
+  });
+
   it("no matching path means no capability", () => {
     expect(capabilitiesFor([{ path: "a", capabilities: ["read"] }], "b").size).toBe(0);
   });

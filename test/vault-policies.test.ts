@@ -105,7 +105,8 @@ describe("least privilege, evaluated", () => {
     expect(allows(eso, "secret/data/shared-services/kafka/production", "read")).toBe(false);
     expect(allows(eso, "database/creds/dev-user-service-users", "read")).toBe(true);
     expect(allows(eso, "database/creds/production-user-service-users", "read")).toBe(false);
-    expect(allows(eso, "pki/issue/dev-cert", "update")).toBe(true);
+    // No ExternalSecret or generator issues certificates: the store gets no PKI grant (VEP-X02).
+    expect(allows(eso, "pki/issue/dev-cert", "update")).toBe(false);
     expect(allows(eso, "pki/issue/production-cert", "update")).toBe(false);
     expect(allows(eso, "secret/data/ci-cd/argocd/repo", "read")).toBe(false);
   });

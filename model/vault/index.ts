@@ -14,7 +14,7 @@ import {
   VAULT_MOUNTS,
   vaultNames,
 } from "../names";
-import { adminPolicy, ciPolicy, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
+import { adminPolicy, ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
 import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, TokenSettings, VaultModel } from "./types";
 
@@ -175,6 +175,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       deadServerLastContactThreshold: spec.vault.autopilot.deadServerLastContactThreshold,
       minQuorum: spec.vault.replicas,
     },
+    declaredNeeds: declaredNeeds(spec),
   };
 }
 

@@ -146,4 +146,6 @@ export interface VaultModel {
   transit?: { mount: string; keys: TransitKey[] };
   audit: { filePath: string; socketAddress?: string; requestHeaders: string[] };
   autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
+  /** Per role: what a consumer that logs in itself declared it uses (policies.ts declaredNeeds). */
+  declaredNeeds: Record<string, { path: string; capabilities: ("read" | "update")[] }[]>;
 }
