@@ -46,7 +46,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv): Promise<
   const dist = parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist";
   const notes: string[] = [];
   /* eslint-disable @typescript-eslint/no-require-imports */
-  let synthesis;
+  let synthesis: import("./lib/synthesis").Synthesis | undefined;
   if (noSynth) {
     const { loadSynthesis, LoadError } = require("./lib/load-synthesis") as typeof import("./lib/load-synthesis");
     try {
@@ -59,16 +59,18 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv): Promise<
       const record = readOutputRecord(dir);
       if (record && record.specDigest !== specDigest(spec)) notes.push(`note: ${dir} was synthesized from ${record.spec} (another version or spec than ${source}): findings compare it with ${source}`);
     }
-  } else {
-    const { synthesize } = require("./lib/synthesize") as typeof import("./lib/synthesize");
-    synthesis = synthesize(spec, { outDir: out });
   }
+  // Loaded first: its HCL parser compiles while the layers render.
   const { runChecks, errorsIn } = require("./checks/run") as typeof import("./checks/run");
+  if (!synthesis) {
+    const { synthesizeYielding } = require("./lib/synthesize") as typeof import("./lib/synthesize");
+    synthesis = await synthesizeYielding(spec, { outDir: out });
+  }
   const report = await runChecks(synthesis);
   const text = () => (require("./checks/report/text") as typeof import("./checks/report/text")).textReport(report, noSynth ? `${out} and ${dist} (${source})` : source);
   const json = () => (require("./checks/report/json") as typeof import("./checks/report/json")).jsonReport(report, source);
   const sarif = () =>
-    (require("./checks/report/sarif") as typeof import("./checks/report/sarif")).sarifReport(report, synthesis, {
+    (require("./checks/report/sarif") as typeof import("./checks/report/sarif")).sarifReport(report, synthesis!, {
       out: projectRelative(out),
       dist: projectRelative(dist),
       ...(specPath ? { spec: projectRelative(specPath.path) } : {}),

@@ -75,6 +75,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
     (rendered ??= (async () => {
       const r = renderers();
       const terraform = only !== "kubernetes" || !skipChecks ? r.synthTerraform(model, { outDir: tfOut.dir }) : undefined;
+      // The checks' HCL parser (loaded with the renderers) compiles its WebAssembly meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
       const kubernetes = only !== "terraform" || !skipChecks ? r.synthKubernetes(model) : undefined;
       if (!skipChecks) {
         const report = await r.runChecks({ model, terraform: terraform!, kubernetes: kubernetes! }, { severity: "error" });

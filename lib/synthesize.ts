@@ -9,3 +9,14 @@ export function synthesize(spec: PlatformSpec, terraform: TerraformSynthOptions 
   const model = buildPlatformModel(spec);
   return { model, terraform: synthTerraform(model, terraform), kubernetes: synthKubernetes(model) };
 }
+
+/**
+ * The same, yielding to the event loop between the layers, so work started before it (the checks'
+ * HCL parser loads and compiles its WebAssembly in the background) progresses meanwhile.
+ */
+export async function synthesizeYielding(spec: PlatformSpec, terraform: TerraformSynthOptions = { outDir: "cdktf.out" }): Promise<Synthesis> {
+  const model = buildPlatformModel(spec);
+  const tf = synthTerraform(model, terraform);
+  await new Promise((resolve) => setImmediate(resolve));
+  return { model, terraform: tf, kubernetes: synthKubernetes(model) };
+}

@@ -566,6 +566,26 @@ export const specRules: SpecRule[] = [
       }
     },
   },
+  {
+    id: "VEP-S35",
+    summary: "the refresh intervals ExternalSecrets get are at least externalSecrets.minRefreshInterval: refreshInterval, and half of databaseCredentials.defaultTtl where a service uses a database",
+    reads: ["externalSecrets.refreshInterval", "externalSecrets.minRefreshInterval", "environments[].name", "environments[].databaseCredentials", "services[].environments", "services[].databases"],
+    check(s, report) {
+      const floor = s.externalSecrets?.minRefreshInterval;
+      if (!isDuration(floor)) return;
+      const min = durationSeconds(floor);
+      const every = s.externalSecrets?.refreshInterval;
+      if (isDuration(every) && durationSeconds(every) < min) report(["externalSecrets", "refreshInterval"], `${every} is below externalSecrets.minRefreshInterval (${floor})`);
+      const withDatabases = new Set(list(s.services).filter((svc) => list(svc?.databases).length > 0).flatMap((svc) => list(svc?.environments)));
+      list(s.environments).forEach((env, i) => {
+        const ttl = env?.databaseCredentials?.defaultTtl ?? "1h";
+        // Dynamic credentials refresh at half their TTL (model/kubernetes/external-secrets.ts).
+        if (withDatabases.has(env?.name) && isDuration(ttl) && Math.floor(durationSeconds(ttl) / 2) < min) {
+          report(["environments", i, "databaseCredentials", "defaultTtl"], `database credentials of ${ttl} are refreshed every ${Math.floor(durationSeconds(ttl) / 2)}s (half the TTL), below externalSecrets.minRefreshInterval (${floor})`);
+        }
+      });
+    },
+  },
 ];
 
 /** Environment × database pairs Vault opens a connection for (a service of the environment uses the database). */

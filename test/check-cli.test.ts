@@ -6,6 +6,7 @@ import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
+import { README, SAMPLE_FILE, sampleReport, sampleSpec } from "../scripts/readme-checks";
 import { referenceCopy, ROOT, runCliAsync } from "./helpers/synth";
 
 /**
@@ -114,6 +115,15 @@ describe("npm run check", () => {
       const results = JSON.parse(r.stdout).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
       expect(results.find((x) => x.ruleId === "VEP-C01")?.locations[0].physicalLocation.artifactLocation.uri).toBe("stale.yaml");
     });
+  });
+
+  it("prints the README's sample report for the sample spec, exit 4", async () => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, SAMPLE_FILE), stringify(sampleSpec()));
+    const r = await runCheck([SAMPLE_FILE], cwd);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toBe(`${await sampleReport()}\n`);
+    expect(readFileSync(README, "utf8")).toContain(r.stdout.split("\n").slice(0, 6).map((l) => (l ? `    ${l}` : "")).join("\n"));
   });
 
   it("--no-synth checks trees edited by hand: a container without runAsNonRoot fails with exit 4", async () => {

@@ -80,3 +80,16 @@ describe("SARIF locations", () => {
     expect(lines.slice(0, location.region.startLine - 1).reverse().find((l) => /^ {4}"/.test(l))).toBe('    "aws_kms_key": {');
   });
 });
+
+describe("hand-edited policies", () => {
+  it("a policy that does not parse is reported by VEP-G04; the policies beside it are still read", async () => {
+    const s = structuredClone(base("reference"));
+    s.terraform.stacks.vault.resource.vault_policy.policy_eso_dev.policy += '\npath "secret/x" {\n  capabilities = ["read"\n';
+    const report = await runChecks(s);
+    expect(report.findings.filter((f) => f.check === "VEP-G04").map((f) => f.resource)).toEqual(["vault/vault_policy.policy_eso_dev"]);
+    expect(report.findings.find((f) => f.check === "VEP-G04")!.message).toMatch(/^policy eso-dev is not valid HCL \(Vault refuses it\): /);
+    // eso-dev's rules are gone, so its stores' reads fail; the other environments' are untouched.
+    expect(report.findings.some((f) => f.check === "VEP-X01" && f.resource.startsWith("shop-platform/env-dev/"))).toBe(true);
+    expect(report.findings.some((f) => f.check === "VEP-X01" && f.resource.startsWith("shop-platform/env-staging/"))).toBe(false);
+  });
+});

@@ -155,6 +155,15 @@ const cases: Case[] = [
   { name: "audit rotation size is a quantity", break: (s) => (s.vault.audit = { rotation: { maxFileSize: "lots", keep: 3 } }), path: "vault.audit.rotation.maxFileSize", message: /quantity/ },
   { name: "certificate probe image is pinned", break: (s) => (s.monitoring = { certificateProbe: { image: "prom/blackbox-exporter:latest" } }), path: "monitoring.certificateProbe.image", message: /version tag/ },
   { name: "a KV secret named like a shared service the service uses", break: (s) => s.services[1].secrets.push({ name: "kafka", keys: ["X"] }), path: "services[1].secrets[1].name", rule: "VEP-S34" },
+  { name: "a suppression without a real reason", break: (s) => (s.suppressions = [{ rule: "VEP-G08", resource: "x/y/z.yaml", reason: "because" }]), path: "suppressions[0].reason", message: /a written reason of at least 20 characters/ },
+  { name: "a suppression naming no check id", break: (s) => (s.suppressions = [{ rule: "G08", resource: "x/y/z.yaml", reason: "accepted for the migration window" }]), path: "suppressions[0].rule", message: /a check or rule id such as VEP-G08/ },
+  {
+    name: "database credentials refresh below the ExternalSecret floor",
+    break: (s) => (s.environments[0].databaseCredentials = { defaultTtl: "8m" }),
+    path: "environments[0].databaseCredentials.defaultTtl",
+    rule: "VEP-S35",
+    message: /of 8m are refreshed every 240s \(half the TTL\), below externalSecrets.minRefreshInterval \(5m\)/,
+  },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

@@ -54,16 +54,23 @@ export class VaultIndex {
     this.followExternalSecrets();
   }
 
+  private byName?: Map<string, KubernetesRole>;
   role(mount: string, name: string): KubernetesRole | undefined {
-    return this.roles.find((r) => r.mount === mount && r.name === name);
+    this.byName ??= new Map(this.roles.map((r) => [`${r.mount}\0${r.name}`, r]));
+    return this.byName.get(`${mount}\0${name}`);
   }
 
   /** Capabilities the union of the named policies grants on a path (Vault's ACL rules). */
+  private readonly granted = new Map<string, Set<string>>();
   grants(policies: string[], path: string): Set<string> {
     const key = [...policies].sort().join(",");
+    const hit = this.granted.get(`${key}\0${path}`);
+    if (hit) return hit;
     let rules = this.rulesByPolicies.get(key);
     if (!rules) this.rulesByPolicies.set(key, (rules = policies.flatMap((p) => this.ctx.policies.get(p)?.rules ?? [])));
-    return capabilitiesFor(rules, path);
+    const caps = capabilitiesFor(rules, path);
+    this.granted.set(`${key}\0${path}`, caps);
+    return caps;
   }
 
   private followExternalSecrets(): void {
@@ -78,14 +85,16 @@ export class VaultIndex {
       const ref = k.serviceAccountRef ?? {};
       return { mount: String(k.mountPath ?? "kubernetes"), role: String(k.role), serviceAccount: { namespace: String(ref.namespace ?? defaultNamespace), name: String(ref.name) }, audiences: ref.audiences ?? [], via };
     };
+    const admitted = new Map<string, boolean>();
     for (const es of ctx.manifests("ExternalSecret")) {
       const ns = es.obj.metadata?.namespace;
       const ref = es.obj.spec?.secretStoreRef ?? {};
       const kind = ref.kind ?? "SecretStore";
       const store = stores.get(`${es.cluster}/${kind}/${kind === "SecretStore" ? `${ns}/` : ""}${ref.name}`);
-      const reads = [...(es.obj.spec?.data ?? []).map((d: Obj) => d.remoteRef?.key), ...(es.obj.spec?.dataFrom ?? []).map((d: Obj) => d.extract?.key)].filter(Boolean);
+      const reads = [...new Set<string>([...(es.obj.spec?.data ?? []).map((d: Obj) => d.remoteRef?.key), ...(es.obj.spec?.dataFrom ?? []).map((d: Obj) => d.extract?.key)].filter(Boolean))];
       if (reads.length > 0 && !store) this.storeProblems.push({ resource: es.key, message: `secretStoreRef ${kind} ${ref.name} is not rendered in cluster ${es.cluster}` });
-      if (store && kind === "ClusterSecretStore" && !admits(store.obj.spec?.conditions, ns, namespaceLabels(nsLabels.get(es.cluster) ?? {}, ns))) {
+      const admitKey = `${store?.key}|${ns}`;
+      if (store && kind === "ClusterSecretStore" && !(admitted.get(admitKey) ?? admitted.set(admitKey, admits(store.obj.spec?.conditions, ns, namespaceLabels(nsLabels.get(es.cluster) ?? {}, ns))).get(admitKey))) {
         this.storeProblems.push({ resource: es.key, message: `ClusterSecretStore ${ref.name} does not admit namespace ${ns} (its conditions)` });
       }
       const vault = store?.obj.spec?.provider?.vault;

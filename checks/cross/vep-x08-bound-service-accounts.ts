@@ -17,13 +17,17 @@ export const boundServiceAccounts: Check = {
     const v = VaultIndex.of(ctx);
     const out: { resource: string; message: string }[] = [];
     const clusterOfMount = new Map(ctx.model.vault.kubernetesAuth.map((m) => [m.path, m.cluster]));
+    const managed = new Set<string>();
+    for (const [key, o] of Object.entries(ctx.synthesis.kubernetes.manifests)) {
+      const ns = o?.kind === "Namespace" ? o.metadata?.name : o?.metadata?.namespace;
+      if (ns) managed.add(`${key.slice(0, key.indexOf("/"))}/${ns}`);
+    }
+    const accounts = new Set(ctx.manifests("ServiceAccount").map((m) => `${m.cluster}/${m.obj.metadata?.namespace}/${m.obj.metadata?.name}`));
     for (const role of v.roles) {
       const cluster = clusterOfMount.get(role.mount) ?? ctx.model.network.primaryCluster;
-      const managed = new Set(ctx.synthesis.kubernetes.manifests && Object.entries(ctx.synthesis.kubernetes.manifests).filter(([k]) => k.startsWith(`${cluster}/`)).flatMap(([, o]) => [o?.kind === "Namespace" ? o.metadata?.name : o?.metadata?.namespace].filter(Boolean)));
-      for (const ns of role.namespaces.filter((n) => managed.has(n))) {
+      for (const ns of role.namespaces.filter((n) => managed.has(`${cluster}/${n}`))) {
         for (const name of role.names.filter((n) => n !== "*")) {
-          const exists = ctx.manifests("ServiceAccount").some((m) => m.cluster === cluster && m.obj.metadata?.namespace === ns && m.obj.metadata?.name === name);
-          if (!exists) out.push({ resource: role.resource, message: `role ${role.name} (auth/${role.mount}) binds ${ns}/${name}, which no manifest of cluster ${cluster} renders` });
+          if (!accounts.has(`${cluster}/${ns}/${name}`)) out.push({ resource: role.resource, message: `role ${role.name} (auth/${role.mount}) binds ${ns}/${name}, which no manifest of cluster ${cluster} renders` });
         }
       }
     }

@@ -5,13 +5,14 @@ import { fx } from "../util";
 export const vaultPolicySudo: Check = {
   id: "VEP-G04",
   severity: "error",
-  title: "No sudo and no bare \"*\" path outside the admin policy",
+  title: "Vault policies parse, and none but admin grants sudo or a bare \"*\" path",
   rationale: "sudo opens root-protected endpoints and \"*\" matches every path of every mount: either turns a consumer's policy into an administrator's.",
   fix: "Grant the exact paths the consumer uses (the model's policies do); people who administer Vault get the admin policy through OIDC.",
   appliesTo: ["vault_policy"],
   run(ctx) {
     const out: { resource: string; message: string }[] = [];
     for (const [name, p] of ctx.policies) {
+      if (p.error) out.push({ resource: p.resource, message: `policy ${name} is not valid HCL (Vault refuses it): ${p.error}` });
       if (name === "admin") continue;
       for (const r of p.rules) {
         if (r.capabilities.includes("sudo")) out.push({ resource: p.resource, message: `policy ${name} grants sudo on ${r.path}` });
