@@ -19,14 +19,14 @@ import { ROOT } from "./helpers/synth";
  */
 
 const specs = ["reference", ...readdirSync(join(ROOT, "examples")).map((f) => `examples/${f}` as const)] as const;
-const good = new Map<string, Synthesis>();
+const good = new Map<string, Promise<Synthesis>>();
 const base = (name: string) => {
   if (!good.has(name)) good.set(name, synthesisOf(specByName(name as "reference")));
   return good.get(name)!;
 };
 
 async function findingsAfter(check: Check, fixture: Fixture) {
-  const s = structuredClone(base(fixture.spec ?? "reference"));
+  const s = structuredClone(await base(fixture.spec ?? "reference"));
   fixture.edit(s);
   // The suppression check is the runner's: it needs a full run.
   const report = check.id === "VEP-C01" ? await runChecks(s) : await runChecks(s, { checks: [check] });
@@ -35,14 +35,14 @@ async function findingsAfter(check: Check, fixture: Fixture) {
 
 describe.each(specs)("%s", (name) => {
   it("passes every check with no suppression", async () => {
-    const report = await runChecks(base(name));
+    const report = await runChecks(await base(name));
     expect(report.findings.map((f) => `${f.check} ${f.resource}: ${f.message}`)).toEqual([]);
     expect(report.suppressed).toEqual([]);
   });
 });
 
 describe("every check and rule has fixtures that decide it", () => {
-  beforeAll(() => void base("reference"));
+  beforeAll(async () => void (await base("reference")));
 
   it("ids are unique, dense per family, and every check file is in the catalogue", () => {
     const ids = CHECKS.map((c) => c.id);
@@ -69,7 +69,7 @@ describe("every check and rule has fixtures that decide it", () => {
 
 describe("SARIF locations", () => {
   it("a Terraform finding points at its resource's line in the written cdk.tf.json", async () => {
-    const s = structuredClone(base("reference"));
+    const s = structuredClone(await base("reference"));
     kmsRotation.fixtures.fail.edit(s);
     const report = await runChecks(s, { checks: [kmsRotation] });
     const log = JSON.parse(sarifReport(report, s, { out: "cdktf.out", dist: "dist" }));
@@ -83,7 +83,7 @@ describe("SARIF locations", () => {
 
 describe("hand-edited policies", () => {
   it("a policy that does not parse is reported by VEP-G04; the policies beside it are still read", async () => {
-    const s = structuredClone(base("reference"));
+    const s = structuredClone(await base("reference"));
     s.terraform.stacks.vault.resource.vault_policy.policy_eso_dev.policy += '\npath "secret/x" {\n  capabilities = ["read"\n';
     const report = await runChecks(s);
     expect(report.findings.filter((f) => f.check === "VEP-G04").map((f) => f.resource)).toEqual(["vault/vault_policy.policy_eso_dev"]);
@@ -93,3 +93,61 @@ describe("hand-edited policies", () => {
     expect(report.findings.some((f) => f.check === "VEP-X01" && f.resource.startsWith("shop-platform/env-staging/"))).toBe(false);
   });
 });
+
+describe("the issue's breakages, each caught by its check", () => {
+  const findings = async (edit: (s: Synthesis) => void, id: string) => {
+    const s = structuredClone(await base("reference"));
+    edit(s);
+    return (await runChecks(s, { checks: CHECKS.filter((c) => c.id === id) })).findings.map((f) => `${f.resource}: ${f.message}`);
+  };
+
+  it("a role rebound to another service account (VEP-X01)", async () => {
+    const found = await findings((s) => void (s.terraform.stacks.vault.resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.bound_service_account_names = ["default"]), "VEP-X01");
+    expect(found).toContain("shop-platform/env-dev/externalsecret-payment-service-stripe.yaml: role eso-dev binds service accounts [default] in [dev], not ClusterSecretStore vault-dev's serviceAccountRef dev/eso-vault-store");
+  });
+
+  it("a policy naming secret/apps/... instead of secret/data/apps/... (VEP-X01)", async () => {
+    const found = await findings((s) => {
+      const p = s.terraform.stacks.vault.resource.vault_policy.policy_eso_dev;
+      p.policy = p.policy.replace('path "secret/data/apps/dev/*"', 'path "secret/apps/dev/*"');
+    }, "VEP-X01");
+    expect(found).toContain(
+      "shop-platform/env-dev/externalsecret-payment-service-stripe.yaml: role eso-dev's policies [eso-dev] do not grant read on secret/data/apps/dev/payment-service/stripe (grants nothing there): add it to policy eso-dev, or point the read at a path the role may read",
+    );
+  });
+
+  it("a generator asking for a database role Vault does not have (VEP-X01)", async () => {
+    const found = await findings((s) => void (s.kubernetes.manifests["shop-platform/env-dev/vaultdynamicsecret-payment-service-payments-db.yaml"].spec.path = "/database/creds/dev-payment-service-orders"), "VEP-X01");
+    expect(found).toContain("shop-platform/env-dev/vaultdynamicsecret-payment-service-payments-db.yaml: database/creds/dev-payment-service-orders is not declared in the Vault stack (no KV metadata entry or database role): the read finds nothing");
+  });
+
+  it("an IRSA trust naming another namespace (VEP-X05)", async () => {
+    const found = await findings(
+      (s) =>
+        fxEditTrust(s, "vault_snapshot_role", "system:serviceaccount:backup:vault-snapshot"),
+      "VEP-X05",
+    );
+    expect(found).toEqual([
+      "aws/aws_iam_role.vault_snapshot_role: trusts system:serviceaccount:backup:vault-snapshot, a service account the manifests of shop-platform do not render",
+      "shop-platform/vault-backup/serviceaccount-vault-snapshot.yaml: annotated with role shop-vault-snapshot, whose trust admits [system:serviceaccount:backup:vault-snapshot], not system:serviceaccount:vault:vault-snapshot",
+    ]);
+  });
+
+  it("a second principal allowed to use the unseal key (VEP-X09)", async () => {
+    const found = await findings((s) => {
+      const key = s.terraform.stacks.aws.resource.aws_kms_key.vault_unseal_key;
+      const doc = JSON.parse(key.policy);
+      doc.Statement[1].Principal.AWS = ["arn:aws:iam::111122223333:role/shop-vault-server", "arn:aws:iam::111122223333:role/ops"];
+      key.policy = JSON.stringify(doc);
+    }, "VEP-X09");
+    expect(found).toEqual(["aws/aws_kms_key.vault_unseal_key: the seal key's policy lets arn:aws:iam::111122223333:role/ops use the key; only the Vault server role (shop-vault-server) may"]);
+  });
+});
+
+function fxEditTrust(s: Synthesis, role: string, sub: string): void {
+  const r = s.terraform.stacks.aws.resource.aws_iam_role[role];
+  const doc = JSON.parse(r.assume_role_policy);
+  const eq = doc.Statement[0].Condition.StringEquals;
+  eq[Object.keys(eq).find((k) => k.endsWith(":sub"))!] = sub;
+  r.assume_role_policy = JSON.stringify(doc);
+}

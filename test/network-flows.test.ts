@@ -25,7 +25,7 @@ const VAULT_POLICY = "shop-platform/vault/networkpolicy-vault-server.yaml";
 
 describe.each(specs)("network flows: %s", (name) => {
   let synthesis: Synthesis;
-  beforeAll(() => void (synthesis = synthesisOf(specByName(name as "reference"))));
+  beforeAll(async () => void (synthesis = await synthesisOf(specByName(name as "reference"))));
 
   it("every needed flow is allowed, every destination has a known location, and every allowed flow is needed", async () => {
     expect(await problems(synthesis)).toEqual([]);
@@ -43,7 +43,7 @@ describe("network flows of the reference spec", () => {
     return s;
   };
   beforeAll(async () => {
-    synthesized = synthesisOf(specByName("reference"));
+    synthesized = await synthesisOf(specByName("reference"));
     flows = deriveFlows((await CheckContext.of(synthesized)).platform, synthesized.model.network).flows.map(describeFlow);
   });
 
@@ -119,7 +119,7 @@ describe("network flows of the reference spec", () => {
   });
 
   it("every allowed flow is needed: a namespace without a client, an ipBlock wider than the declared clients, egress to the internet", async () => {
-    const ref = synthesisOf(specByName("examples/vcluster-oidc.yaml"));
+    const ref = await synthesisOf(specByName("examples/vcluster-oidc.yaml"));
     const s = structuredClone(ref);
     const policy = s.kubernetes.manifests[VAULT_POLICY];
     policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values.push("default");

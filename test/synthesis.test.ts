@@ -63,6 +63,9 @@ function previousKubernetesWriter(model: PlatformModel, dir: string): Record<str
   return files;
 }
 
+/** Lets the vitest worker answer between long synchronous steps. */
+const yieldToWorker = () => new Promise((resolve) => setImmediate(resolve));
+
 const example = (file: string) => () => {
   const text = readFileSync(join(ROOT, "examples", file), "utf8");
   return (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as PlatformSpecInput;
@@ -75,10 +78,11 @@ const specs: [string, () => PlatformSpecInput][] = [
 ];
 
 describe.each(specs)("synthesis of %s", (_, spec) => {
-  it("writes the Terraform files cdktf's App.synth writes, byte for byte", () => {
+  it("writes the Terraform files cdktf's App.synth writes, byte for byte", async () => {
     const model = modelOf(spec());
     const root = mkdtempSync(join(tmpdir(), "vep-synthesis-"));
     const before = cdktfAppSynth(model, join(root, "app"), root);
+    await yieldToWorker();
     const now = terraformFiles(synthTerraform(model, { outDir: join(root, "app"), stateDir: root }));
     expect(Object.keys(now).sort()).toEqual(Object.keys(before).sort());
     for (const [file, text] of Object.entries(before)) expect(now[file], file).toBe(text);

@@ -67,7 +67,7 @@ describe("the plain policy reader of the checks (checks/context.ts) agrees with 
   it("on every policy the reference spec and the examples render, and refuses anything else", async () => {
     let compared = 0;
     for (const name of ["reference", "examples/vcluster-oidc.yaml", "examples/minimal.json"] as const) {
-      for (const p of Object.values<{ name: string; policy: string }>(synthesisOf(specByName(name)).terraform.stacks.vault.resource.vault_policy)) {
+      for (const p of Object.values<{ name: string; policy: string }>((await synthesisOf(specByName(name))).terraform.stacks.vault.resource.vault_policy)) {
         const byPath = (rules: { path: string }[] | undefined) => [...(rules ?? [])].sort((a, b) => a.path.localeCompare(b.path));
         expect(byPath(plainPolicyRules(p.policy)), p.name).toEqual(byPath(rulesFromParsedHcl(await parse("p.hcl", p.policy))));
         compared++;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { synthesize } from "../../lib/synthesize";
+import { synthesizeYielding } from "../../lib/synthesize";
 import type { Synthesis } from "../../lib/synthesis";
 import type { PlatformSpecInput } from "../../spec/schema";
 import { validateSpec } from "../../spec/validate";
@@ -14,9 +14,9 @@ export function specByName(name: "reference" | `examples/${string}`): PlatformSp
   return (name.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as PlatformSpecInput;
 }
 
-/** The in-memory synthesis of a spec (nothing written). */
-export function synthesisOf(input: PlatformSpecInput): Synthesis {
+/** The in-memory synthesis of a spec (nothing written), yielding between the layers so the test worker stays responsive. */
+export async function synthesisOf(input: PlatformSpecInput): Promise<Synthesis> {
   const result = validateSpec(input);
   if (!result.ok) throw new Error(`spec invalid: ${JSON.stringify(result.problems, null, 2)}`);
-  return synthesize(result.spec);
+  return synthesizeYielding(result.spec);
 }
