@@ -10,25 +10,32 @@ export const awsAuthBinding: Check = {
   fix: "Keep the login role name in one place (model/names.ts serviceLoginRole); in the spec: services[].vaultLogin aws-iam.",
   appliesTo: ["vault_aws_auth_backend_role", "aws_iam_role"],
   run(ctx) {
+    // ARNs of the roles the AWS stack creates: the account of allowed_account_ids (else the model's), the role's path.
     const accounts: string[] = Object.values(ctx.synthesis.terraform.stacks).flatMap((j) => (j?.provider?.aws ?? []).flatMap((p: { allowed_account_ids?: string[] }) => p.allowed_account_ids ?? []));
-    const roles = new Set(ctx.resources("aws_iam_role").map((r) => String(r.value.name)));
+    const account = accounts[0] ?? ctx.model.aws.accountId;
+    const created = new Set(ctx.resources("aws_iam_role").map((r) => `arn:${ctx.model.aws.partition}:iam::${account}:role${String(r.value.path ?? "/")}${r.value.name}`));
     const out: { resource: string; message: string }[] = [];
     for (const r of ctx.resources("vault_aws_auth_backend_role")) {
       for (const arn of r.value.bound_iam_principal_arns ?? []) {
-        const m = /^arn:[\w-]+:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(String(arn));
-        if (!m) out.push({ resource: r.resource, message: `role ${r.value.role} binds ${arn}, not an IAM role ARN` });
-        else if (!roles.has(m[2]) || (accounts.length > 0 && !accounts.includes(m[1]))) out.push({ resource: r.resource, message: `role ${r.value.role} binds ${arn}, which the AWS stack does not create (account ${accounts.join(", ")})` });
+        if (!created.has(String(arn))) out.push({ resource: r.resource, message: `role ${r.value.role} binds ${arn}, which is not the ARN of a role the AWS stack creates` });
       }
     }
     return out;
   },
   fixtures: {
-    pass: { spec: "examples/vcluster-oidc.yaml", does: "the analytics-service role as rendered", edit: (s) => void fx.resource(s, "vault", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service") },
+    pass: {
+      spec: "examples/vcluster-oidc.yaml",
+      does: "the IAM role given a path, and the binding naming it with that path",
+      edit: (s) => {
+        fx.resource(s, "aws", "aws_iam_role", "login_dev_analytics_service_role").path = "/vault-login/";
+        fx.resource(s, "vault", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service").bound_iam_principal_arns = ["arn:aws:iam::111122223333:role/vault-login/shop-dev-analytics-service"];
+      },
+    },
     fail: {
       spec: "examples/vcluster-oidc.yaml",
       does: "the dev analytics-service role bound to a role of another account",
       edit: (s) => void (fx.resource(s, "vault", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service").bound_iam_principal_arns = ["arn:aws:iam::999988887777:role/shop-dev-analytics-service"]),
-      expect: { resource: "vault/vault_aws_auth_backend_role.auth_aws_role_svc_dev_analytics_service", message: "role svc-dev-analytics-service binds arn:aws:iam::999988887777:role/shop-dev-analytics-service, which the AWS stack does not create" },
+      expect: { resource: "vault/vault_aws_auth_backend_role.auth_aws_role_svc_dev_analytics_service", message: "role svc-dev-analytics-service binds arn:aws:iam::999988887777:role/shop-dev-analytics-service, which is not the ARN of a role the AWS stack creates" },
     },
   },
 };

@@ -67,7 +67,10 @@ export const kubernetesLogin: Check = {
     return out;
   },
   fixtures: {
-    pass: { spec: "examples/vcluster-oidc.yaml", does: "the staging vcluster's store requests [vault, its API audience]", edit: (s) => void s },
+    pass: {
+      does: "the dev store requests a second audience besides vault (Vault accepts a token listing several)",
+      edit: (s) => void fx.manifest(s, K.storeDev).spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences.push("sts.amazonaws.com"),
+    },
     fail: {
       does: "the dev store requests a token for another audience",
       edit: (s) => void (fx.manifest(s, K.storeDev).spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences = ["sts.amazonaws.com"]),

@@ -43,7 +43,10 @@ export const sealKey: Check = {
     return out;
   },
   fixtures: {
-    pass: { does: "the seal stanza's region and alias as rendered", edit: (s) => void fx.manifest(s, K.vaultConfig) },
+    pass: {
+      does: "the key policy names the Vault server role in a one-element list",
+      edit: (s) => fx.editJson(fx.resource(s, "aws", "aws_kms_key", "vault_unseal_key"), "policy", (d) => void (d.Statement[1].Principal.AWS = [d.Statement[1].Principal.AWS])),
+    },
     fail: {
       does: "the seal alias changed",
       edit: (s) => {

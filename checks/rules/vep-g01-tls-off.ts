@@ -34,7 +34,7 @@ export const tlsOff: Check = {
     return out;
   },
   fixtures: {
-    pass: { does: "retry_join names the peers by https://", edit: (s) => void fx.manifest(s, K.vaultConfig) },
+    pass: { does: "the snapshot job's VAULT_ADDR moved to another https:// address", edit: (s) => void (fx.container(s, K.snapshotJob, "snapshot").env[0].value = "https://vault.vault.svc:8200") },
     fail: {
       does: "the listener sets tls_disable = true",
       edit: (s) => {

@@ -23,8 +23,8 @@ export const vaultPolicySudo: Check = {
   },
   fixtures: {
     pass: {
-      does: "the admin policy keeps sudo on sys/*",
-      edit: (s) => void fx.resource(s, "vault", "vault_policy", "policy_admin"),
+      does: "the eso-dev policy gains a \"+\" segment path below its environment (not every path)",
+      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_eso_dev").policy += '\npath "secret/data/apps/dev/+/config" {\n  capabilities = ["read"]\n}\n'),
     },
     fail: {
       does: "the eso-dev policy gains a bare \"*\" path with sudo",

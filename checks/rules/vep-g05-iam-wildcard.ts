@@ -30,7 +30,7 @@ export const iamWildcard: Check = {
   },
   fixtures: {
     pass: {
-      does: "the bucket policy's Deny statements keep s3:*",
+      does: "as rendered: the bucket policy denies s3:* (Deny), the key policies allow on Resource \"*\" (this key)",
       edit: (s) => void fx.resource(s, "aws", "aws_s3_bucket_policy", "snapshots_policy"),
     },
     fail: {

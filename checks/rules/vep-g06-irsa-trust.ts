@@ -27,7 +27,15 @@ export const irsaTrust: Check = {
     return out;
   },
   fixtures: {
-    pass: { does: "the Vault server role's trust as rendered", edit: (s) => void fx.resource(s, "aws", "aws_iam_role", "vault_server_role") },
+    pass: {
+      does: "the snapshot role's trust names two exact service accounts",
+      edit: (s) =>
+        fx.editJson(fx.resource(s, "aws", "aws_iam_role", "vault_snapshot_role"), "assume_role_policy", (d) => {
+          const eq = d.Statement[0].Condition.StringEquals;
+          const sub = Object.keys(eq).find((k) => k.endsWith(":sub"))!;
+          eq[sub] = [eq[sub], "system:serviceaccount:vault:vault-restore"];
+        }),
+    },
     fail: {
       does: "the snapshot role's trust matches sub system:serviceaccount:vault:* with StringLike and drops :aud",
       edit: (s) =>
