@@ -151,3 +151,38 @@ function fxEditTrust(s: Synthesis, role: string, sub: string): void {
   eq[Object.keys(eq).find((k) => k.endsWith(":sub"))!] = sub;
   r.assume_role_policy = JSON.stringify(doc);
 }
+
+describe("least privilege on specs beyond the examples", () => {
+  it("an environment whose services keep no static secret: its store gets no KV grant, and every check passes", async () => {
+    const spec = specByName("reference");
+    spec.environments!.push({ name: "qa" });
+    (spec.sharedServices![0].endpoints as Record<string, unknown>).qa = { host: "postgres.qa.shop.internal", port: 5432, cidrs: ["10.40.120.0/24"] };
+    spec.services!.push({ name: "batch", environments: ["qa"], databases: [{ name: "users" }] });
+    const s = await synthesisOf(spec);
+    expect(s.terraform.stacks.vault.resource.vault_policy.policy_eso_qa.policy).not.toContain("secret/data/apps/qa");
+    expect((await runChecks(s)).findings.map((f) => `${f.check} ${f.resource}: ${f.message}`)).toEqual([]);
+  });
+});
+
+/** The spec's options beyond the examples: the checks stay silent on every valid combination (no false positives). */
+describe.each([
+  ["the reference spec with Pod Identity", () => ({ ...specByName("reference"), workloadIdentity: "pod-identity" as const })],
+  ["the vcluster example with IRSA", () => ({ ...specByName("examples/vcluster-oidc.yaml"), workloadIdentity: "irsa" as const })],
+  ["without the certificate probe", () => ({ ...specByName("reference"), monitoring: { certificateProbe: { enabled: false } } })],
+  ["with a remote socket audit device", () => { const s = specByName("reference"); s.vault!.audit = { socket: { address: "audit.logging.internal:9090", cidrs: ["10.40.200.0/24"] } }; return s; }],
+  ["five replicas and the UI", () => { const s = specByName("reference"); s.vault = { ...s.vault!, replicas: 5, ui: true }; return s; }],
+  ["without the Secrets Manager store", () => ({ ...specByName("reference"), externalSecrets: {} })],
+  [
+    "staging in a dedicated EKS cluster",
+    () => {
+      const s = specByName("examples/vcluster-oidc.yaml");
+      const staging = s.environments![1];
+      staging.cluster = { type: "eks", name: "staging-eks", apiServerUrl: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", caCertificate: (staging.cluster as { caCertificate: string }).caCertificate, apiServerCidrs: ["10.70.0.0/24"] };
+      return s;
+    },
+  ],
+] as const)("%s", (_, spec) => {
+  it("passes every check", async () => {
+    expect((await runChecks(await synthesisOf(spec()))).findings.map((f) => `${f.check} ${f.resource}: ${f.message}`)).toEqual([]);
+  });
+});

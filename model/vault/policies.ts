@@ -18,7 +18,8 @@ export function sharedServicesUsedIn(spec: PlatformSpec, env: string): string[] 
 }
 
 export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
-  const rules: PolicyRule[] = [kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`)];
+  const rules: PolicyRule[] = [];
+  if (servicesIn(spec, env).some((s) => s.secrets.length > 0)) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`));
   for (const shared of sharedServicesUsedIn(spec, env)) {
     rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env} (a service there uses it)`));
   }
