@@ -1,7 +1,8 @@
 import type { Check } from "../types";
 import { everyContainer, fx, K } from "../util";
 
-const SENSITIVE_KEY = /(^|[-_.])(root[-_]?token|vault[-_]?token|token|unseal[-_]?keys?|recovery[-_]?keys?|unseal)([-_.]|$)/i;
+/** Keys that name Vault's own secrets; other tokens (a registry's, a webhook's) are not this rule's. */
+const SENSITIVE_KEY = /(^|[-_.])(root[-_]?token|vault[-_]?token|unseal[-_]?keys?|unseal[-_]?key[-_]?\d+|recovery[-_]?keys?)([-_.]|$)/i;
 const VAULT_TOKEN_VALUE = /^(hvs|hvb|hvr)\.[A-Za-z0-9_-]{20,}$|^s\.[A-Za-z0-9]{24}$/;
 
 /** A Vault token or unseal/recovery key kept in Kubernetes: a Secret holding one, a store or env reading one from a Secret. */
@@ -35,8 +36,8 @@ export const tokenInSecret: Check = {
   },
   fixtures: {
     pass: {
-      does: "a Secret with an unrelated key (a CA bundle)",
-      edit: (s) => void (s.kubernetes.manifests["shop-platform/vault/secret-extra.yaml"] = { apiVersion: "v1", kind: "Secret", metadata: { name: "extra", namespace: "vault" }, stringData: { "ca.crt": "-----BEGIN CERTIFICATE-----" } }),
+      does: "a Secret holding another service's token (a registry token, not Vault's)",
+      edit: (s) => void (s.kubernetes.manifests["shop-platform/vault/secret-extra.yaml"] = { apiVersion: "v1", kind: "Secret", metadata: { name: "extra", namespace: "vault" }, stringData: { "registry-token": "ghp_0123456789abcdefghij" } }),
     },
     fail: {
       does: "a Secret holding the root token and the snapshot job reading VAULT_TOKEN from it",
