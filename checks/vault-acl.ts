@@ -63,7 +63,7 @@ export function comparePriority(a: string, b: string): number {
 export function capabilitiesFor(rules: AclRule[], path: string): Set<string> {
   const matching = rules.filter((r) => patternMatches(r.path, path));
   if (matching.length === 0) return new Set();
-  const winner = matching.map((r) => r.path).sort(comparePriority).at(-1)!;
+  const winner = matching.reduce((best, r) => (comparePriority(r.path, best) > 0 ? r.path : best), matching[0].path);
   const caps = new Set(matching.filter((r) => r.path === winner).flatMap((r) => r.capabilities));
   return caps.has("deny") ? new Set(["deny"]) : caps;
 }

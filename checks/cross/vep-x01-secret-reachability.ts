@@ -25,26 +25,31 @@ export const secretReachability: Check = {
       if (m) declared.add(`${m[1]}/data/${m[2]}`);
     }
     for (const r of ctx.resources("vault_database_secret_backend_role")) declared.add(`${ctx.referenced(r.value.backend)?.value.path ?? r.value.backend}/creds/${r.value.name}`);
-    const seen = new Set<string>();
+    // Each login (role, service account, cluster) is judged once; its problems are reported for every read it serves.
+    const logins = new Map<string, string[]>();
     for (const q of v.requests) {
-      const key = `${q.resource}|${q.login.mount}|${q.login.role}|${q.path}|${q.capability}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const sa = q.login.serviceAccount;
       const role = v.role(q.login.mount, q.login.role);
       if (!role) {
         out.push({ resource: q.resource, message: `${q.login.via} logs in as role ${q.login.role} on auth/${q.login.mount}, which the Vault stack does not define` });
         continue;
       }
-      if (!boundTo(role, sa)) out.push({ resource: q.resource, message: `role ${role.name} binds service accounts [${role.names}] in [${role.namespaces}], not ${q.login.via}'s serviceAccountRef ${sa.namespace}/${sa.name}` });
-      if (!accounts.has(`${q.cluster}/${sa.namespace}/${sa.name}`)) out.push({ resource: q.resource, message: `service account ${sa.namespace}/${sa.name} (serviceAccountRef of ${q.login.via}) is not rendered in cluster ${q.cluster}` });
-      for (const p of role.policies.filter((p) => !ctx.policies.has(p))) out.push({ resource: role.resource, message: `role ${role.name} names policy ${p}, which the Vault stack does not define` });
+      const loginKey = `${q.login.mount}|${role.name}|${q.cluster}/${sa.namespace}/${sa.name}|${q.login.via}`;
+      let problems = logins.get(loginKey);
+      if (!problems) {
+        problems = [];
+        if (!boundTo(role, sa)) problems.push(`role ${role.name} binds service accounts [${role.names}] in [${role.namespaces}], not ${q.login.via}'s serviceAccountRef ${sa.namespace}/${sa.name}`);
+        if (!accounts.has(`${q.cluster}/${sa.namespace}/${sa.name}`)) problems.push(`service account ${sa.namespace}/${sa.name} (serviceAccountRef of ${q.login.via}) is not rendered in cluster ${q.cluster}`);
+        for (const p of role.policies.filter((p) => !ctx.policies.has(p))) out.push({ resource: role.resource, message: `role ${role.name} names policy ${p}, which the Vault stack does not define` });
+        logins.set(loginKey, problems);
+      }
+      for (const message of problems) out.push({ resource: q.resource, message });
       const caps = v.grants(role.policies, q.path);
       if (caps.has("deny") || !caps.has(q.capability)) {
         const has = caps.has("deny") ? "denies it" : caps.size ? `grants only [${[...caps].join(", ")}]` : "grants nothing there";
         out.push({ resource: q.resource, message: `role ${role.name}'s policies [${role.policies}] do not grant ${q.capability} on ${q.path} (${has}): add it to policy ${role.policies[0] ?? role.name}, or point the read at a path the role may read` });
       }
-      if (/^[^/]+\/(data|creds)\//.test(q.path) && !declared.has(q.path)) out.push({ resource: q.resource, message: `${q.path} is not declared in the Vault stack (no KV metadata entry or database role): the read finds nothing` });
+      if (!declared.has(q.path) && /^[^/]+\/(data|creds)\//.test(q.path)) out.push({ resource: q.resource, message: `${q.path} is not declared in the Vault stack (no KV metadata entry or database role): the read finds nothing` });
     }
     return out;
   },
