@@ -4,33 +4,40 @@
  *   tsx main.ts [spec-file] [--out cdktf.out] [--dist dist] [--only terraform|kubernetes]
  *
  * The spec comes from the path given, else $VAULT_EKS_SPEC, else vault-eks.config.json, else the
- * bundled reference spec. Exit codes: 0 written, 2 bad spec or usage (nothing written), 1 unexpected failure.
+ * bundled reference spec. Exit codes: 0 written, 2 bad spec or usage (nothing written), 4 error-level
+ * findings of the checks (nothing written; --skip-checks writes anyway), 1 unexpected failure.
  */
 import { cpSync, existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { OutputUsageError, type OutputRecord, type OutputTree, projectRelative, readOutputRecord, writeTreesAtomically } from "./lib/output";
+import { reportFailure, UsageError } from "./lib/cli";
+import { OutputUsageError, WriteAborted, type OutputRecord, type OutputTree, projectRelative, readOutputRecord, writeTreesAtomically } from "./lib/output";
 import { buildPlatformModel } from "./model";
+import type { KubernetesSynthesis, TerraformSynthesis } from "./lib/synthesis";
 import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
-import { SpecError } from "./spec/validate";
 
-const USAGE = `usage: main.ts [spec.(ts|json|yaml)] [--out <dir>] [--dist <dir>] [--only terraform|kubernetes]
+const USAGE = `usage: main.ts [spec.(ts|json|yaml)] [--out <dir>] [--dist <dir>] [--only terraform|kubernetes] [--skip-checks]
   spec       platform spec file (default: $${SPEC_ENV_VAR}, else "spec" in ${CONFIG_FILE}, else the bundled reference spec)
   --out      Terraform output folder (default: $CDKTF_OUTDIR, else cdktf.out)
   --dist     Kubernetes manifests for GitOps (default: $CDK8S_OUTDIR, else dist)
   --only     render one layer (cdktf.json and cdk8s.yaml use this)
+  --skip-checks  write even when error-level checks fail (npm run check lists them)
   -h, --help this text
 An output folder must be new, empty, or an earlier output of this tool (it holds a .vault-eks-platform file):
 every synth replaces the whole folder.`;
 
-class UsageError extends Error {}
+/** Error-level findings in the rendered output: nothing is written (exit 4). */
+class ChecksFailed extends WriteAborted {}
 
 /** The renderers load cdktf, cdk8s and the providers (seconds): only once the spec and the folders passed their checks. */
 function renderers() {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { synthTerraform } = require("./lib/synth-terraform") as typeof import("./lib/synth-terraform");
   const { synthKubernetes } = require("./lib/synth-kubernetes") as typeof import("./lib/synth-kubernetes");
-  return { terraform: synthTerraform, kubernetes: synthKubernetes };
+  const { terraformFiles, kubernetesFiles, writeFiles } = require("./lib/write-synthesis") as typeof import("./lib/write-synthesis");
+  const { runChecks, errorsIn } = require("./checks/run") as typeof import("./checks/run");
+  const { textReport } = require("./checks/report/text") as typeof import("./checks/report/text");
+  return { synthTerraform, synthKubernetes, terraformFiles, kubernetesFiles, writeFiles, runChecks, errorsIn, textReport };
 }
 
 /** Terraform working files that survive a re-synth (providers, lock file), like cdktf's own synth. */
@@ -40,7 +47,11 @@ const PROJECT_ROOT = __dirname;
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, dist: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: "string" }, dist: { type: "string" }, only: { type: "string" }, "skip-checks": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -56,14 +67,31 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const dist = { dir: parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist", option: parsed.values.dist ? "--dist" : env.CDK8S_OUTDIR ? "$CDK8S_OUTDIR" : "--dist" };
   const record = (layer: OutputRecord["layer"]): OutputRecord => ({ layer, platform: model.name, spec: specPath ? projectRelative(specPath.path) : source, specDigest: specDigest(spec) });
 
+  const skipChecks = parsed.values["skip-checks"] === true;
+  // Rendered in memory once, when the first folder is staged (after the folders passed their checks);
+  // the error-level checks need both layers, so --only skips only the writing.
+  let rendered: Promise<{ terraform?: TerraformSynthesis; kubernetes?: KubernetesSynthesis }> | undefined;
+  const render = () =>
+    (rendered ??= (async () => {
+      const r = renderers();
+      const terraform = only !== "kubernetes" || !skipChecks ? r.synthTerraform(model, { outDir: tfOut.dir }) : undefined;
+      // The checks' HCL parser (loaded with the renderers) compiles its WebAssembly meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
+      const kubernetes = only !== "terraform" || !skipChecks ? r.synthKubernetes(model) : undefined;
+      if (!skipChecks) {
+        const report = await r.runChecks({ model, terraform: terraform!, kubernetes: kubernetes! }, { severity: "error" });
+        if (r.errorsIn(report).length > 0) throw new ChecksFailed(`${r.textReport(report, source)}\nnothing was written: fix the spec, or accept a finding with a suppression in the spec (npm run check shows every finding); --skip-checks writes anyway`);
+      }
+      return { terraform, kubernetes };
+    })());
   const trees: OutputTree[] = [];
   const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
-    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: (tmp) => renderers().terraform(model, { writeDir: tmp, finalDir: tfOut.dir }) });
+    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: async (tmp) => renderers().writeFiles(tmp, renderers().terraformFiles((await render()).terraform!)) });
     lines.push(`  terraform:  ${tfOut.dir}/stacks/{aws,vault}`);
   }
   if (only !== "terraform") {
-    trees.push({ ...dist, record: record("kubernetes"), write: (tmp) => renderers().kubernetes(model, { writeDir: tmp }) });
+    trees.push({ ...dist, record: record("kubernetes"), write: async (tmp) => renderers().writeFiles(tmp, renderers().kubernetesFiles((await render()).kubernetes!)) });
     lines.push(`  kubernetes: ${dist.dir}/<cluster>/<component>`);
   }
   const otherLayer = only === "terraform" ? dist : only === "kubernetes" ? tfOut : undefined;
@@ -79,6 +107,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
     others: otherLayer ? [otherLayer] : [],
   });
   copyForCdk8s(parsed.values.dist, env, dist.dir);
+  if (skipChecks) lines.push("  checks:     skipped (--skip-checks): run npm run check");
   return lines.join("\n");
 }
 
@@ -115,21 +144,14 @@ function copyForCdk8s(distFlag: string | undefined, env: NodeJS.ProcessEnv, dist
 if (require.main === module) {
   run(process.argv.slice(2), process.env).then(
     (summary) => console.log(summary),
-    (e: unknown) => {
-      if (e instanceof SpecError) {
-        console.error(e.render());
-        process.exitCode = 2;
-      } else if (e instanceof UsageError) {
-        console.error(`${e.message}\n${USAGE}`);
-        process.exitCode = 2;
-      } else if (e instanceof OutputUsageError) {
-        console.error(e.message);
-        process.exitCode = 2;
-      } else {
-        console.error(`synth failed: ${e instanceof Error ? e.message : String(e)}`);
-        if (process.env.VAULT_EKS_DEBUG) console.error(e);
-        process.exitCode = 1;
-      }
-    },
+    (e: unknown) =>
+      reportFailure(e, {
+        usage: USAGE,
+        command: "synth",
+        exitCodes: [
+          [OutputUsageError, 2],
+          [ChecksFailed, 4],
+        ],
+      }),
   );
 }

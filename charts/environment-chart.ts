@@ -37,18 +37,19 @@ export class EnvironmentChart extends PlatformChart {
     for (const es of env.externalSecrets) externalSecret(this, es);
 
     defaultDeny(this, ns);
-    const toVault =
-      env.vaultEgress.kind === "in-cluster"
-        ? { to: [podsInNamespace(env.vaultEgress.vaultNamespace, { "app.kubernetes.io/name": VAULT_POD_LABELS["app.kubernetes.io/name"] })], ports: tcp(VAULT_PORTS.api.port) }
-        : { to: cidrs(env.vaultEgress.cidrs), ports: tcp(env.vaultEgress.port) };
-    networkPolicy(this, { namespace: ns, name: "allow-dns-and-vault-egress", podLabels: {}, egress: [DNS_EGRESS, toVault] });
+    const toVault = !env.vaultEgress
+      ? []
+      : env.vaultEgress.kind === "in-cluster"
+        ? [{ to: [podsInNamespace(env.vaultEgress.vaultNamespace, { "app.kubernetes.io/name": VAULT_POD_LABELS["app.kubernetes.io/name"] })], ports: tcp(VAULT_PORTS.api.port) }]
+        : [{ to: cidrs(env.vaultEgress.cidrs), ports: tcp(env.vaultEgress.port) }];
+    networkPolicy(this, { namespace: ns, name: env.vaultEgress ? "allow-dns-and-vault-egress" : "allow-dns-egress", podLabels: {}, egress: [DNS_EGRESS, ...toVault] });
     if (env.awsEgress) {
       // Services logging in with AWS IAM sign an STS request with credentials they must first obtain.
       networkPolicy(this, {
         namespace: ns,
         name: "allow-aws-credentials-egress",
         podLabels: {},
-        egress: [https(env.awsEgress.cidrs), ...workloadIdentityEgress(env.awsEgress)],
+        egress: [...(env.awsEgress.cidrs.length > 0 ? [https(env.awsEgress.cidrs)] : []), ...workloadIdentityEgress(env.awsEgress)],
       });
     }
   }

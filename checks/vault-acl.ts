@@ -1,6 +1,7 @@
 /**
  * Vault's ACL semantics, for checking generated policies: which capabilities a token with a set
- * of policies has on a request path. Follows Vault's documented priority matching: when several
+ * of policies has on a request path (vault/acl.go: NewACL, AllowOperation, CheckAllowedFromNonExactPaths).
+ * An exact rule wins outright; otherwise Vault's priority matching: when several
  * patterns match, the one whose first wildcard comes later wins, then a pattern not ending in `*`,
  * then fewer `+` segments, then the longer pattern, then the lexicographically larger one.
  * Capabilities of identical patterns across policies merge; `deny` on the winning pattern wins.
@@ -19,22 +20,31 @@ export function rulesFromParsedHcl(parsed: unknown): AclRule[] {
   return Object.entries(paths).flatMap(([path, blocks]) => blocks.map((b) => ({ path, capabilities: b.capabilities ?? [] })));
 }
 
+/**
+ * vault/acl.go: a path without "+" is an exact rule or, ending in "*", a prefix rule; with "+" it
+ * is matched segment by segment, a "+" segment standing for any one segment (even an empty one),
+ * other segments literally ("a+b" is not a wildcard), and a trailing "*" making the last segment
+ * and everything after it a prefix match.
+ */
 export function patternMatches(pattern: string, path: string): boolean {
-  const glob = pattern.endsWith("*");
-  const body = glob ? pattern.slice(0, -1) : pattern;
-  const regex = body
-    .split("+")
-    .map((part) => part.replace(/[.?^${}()|[\]\\]/g, "\\$&"))
-    .join("[^/]+");
-  return new RegExp(`^${regex}${glob ? ".*" : ""}$`).test(path);
+  const prefix = pattern.endsWith("*");
+  const body = prefix ? pattern.slice(0, -1) : pattern;
+  if (!body.includes("+")) return prefix ? path.startsWith(body) : path === body;
+  const want = body.split("/");
+  const parts = path.split("/");
+  if (parts.length < want.length || (!prefix && parts.length !== want.length)) return false;
+  return want.every((seg, i) => seg === "+" || seg === parts[i] || (prefix && i === want.length - 1 && parts[i].startsWith(seg)));
 }
 
+/** Where the first wildcard sits: the first "+" (any, as Vault's strings.Index), else the trailing "*", else never. */
 function firstWildcard(p: string): number {
   const idx = [p.indexOf("+"), p.indexOf("*")].filter((i) => i >= 0);
   return idx.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...idx);
 }
 
-/** Negative when a has lower priority than b. */
+const wildcardSegments = (p: string) => p.replace(/\*$/, "").split("/").filter((s) => s === "+").length;
+
+/** Negative when a has lower priority than b (vault/acl.go CheckAllowedFromNonExactPaths). */
 export function comparePriority(a: string, b: string): number {
   const wa = firstWildcard(a);
   const wb = firstWildcard(b);
@@ -42,8 +52,8 @@ export function comparePriority(a: string, b: string): number {
   const ga = a.endsWith("*");
   const gb = b.endsWith("*");
   if (ga !== gb) return ga ? -1 : 1;
-  const pa = a.split("+").length;
-  const pb = b.split("+").length;
+  const pa = wildcardSegments(a);
+  const pb = wildcardSegments(b);
   if (pa !== pb) return pa > pb ? -1 : 1;
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
@@ -53,7 +63,7 @@ export function comparePriority(a: string, b: string): number {
 export function capabilitiesFor(rules: AclRule[], path: string): Set<string> {
   const matching = rules.filter((r) => patternMatches(r.path, path));
   if (matching.length === 0) return new Set();
-  const winner = matching.map((r) => r.path).sort(comparePriority).at(-1)!;
+  const winner = matching.reduce((best, r) => (comparePriority(r.path, best) > 0 ? r.path : best), matching[0].path);
   const caps = new Set(matching.filter((r) => r.path === winner).flatMap((r) => r.capabilities));
   return caps.has("deny") ? new Set(["deny"]) : caps;
 }

@@ -44,6 +44,8 @@ export interface WriteOptions {
 export class OutputUsageError extends Error {}
 /** A failure while writing; the previous output is still in place (exit 1). */
 export class OutputWriteError extends Error {}
+/** Thrown by a tree's write to stop on purpose (e.g. checks failed): passed on as is, nothing is written. */
+export class WriteAborted extends Error {}
 
 interface Target {
   tree: OutputTree;
@@ -253,6 +255,7 @@ async function stage(t: Target): Promise<void> {
     await t.tree.write(t.tmp);
     writeFileSync(join(t.tmp, OWNER_MARKER), markerText(t.tree.record));
   } catch (e) {
+    if (e instanceof WriteAborted) throw e;
     throw new OutputWriteError(`cannot write ${t.tree.option} ${t.tree.dir}: ${userMessage(e, t)}; the previous output is untouched`);
   }
 }

@@ -1,21 +1,70 @@
-import { App } from "cdktf";
+import { AnnotationMetadataEntryType, TerraformStack } from "cdktf";
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { Construct } from "constructs";
 import type { PlatformModel } from "../model";
 import { AwsStack } from "../stacks/aws-stack";
 import { VaultStack } from "../stacks/vault-stack";
+import type { CdktfManifest, TerraformSynthesis } from "./synthesis";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CDKTF_VERSION: string = require("cdktf/package.json").version;
 
 export interface TerraformSynthOptions {
-  /** Where cdktf writes now (may be a temporary directory that is swapped in later). */
-  writeDir: string;
-  /** Where the output finally lives; relative state paths are computed from it. */
-  finalDir: string;
+  /** Where the output will live (cdktf.out); relative local-state paths are computed from it. */
+  outDir: string;
+  /** Where local state files live. @default process.cwd() */
   stateDir?: string;
 }
 
-/** Renders every cdktf stack of the model into writeDir (cdktf's layout: manifest.json, stacks/<name>/cdk.tf.json). */
-export function synthTerraform(model: PlatformModel, opts: TerraformSynthOptions): void {
-  const app = new App({ outdir: opts.writeDir, skipValidation: false });
-  const backend = { outdir: opts.finalDir, ...(opts.stateDir ? { stateDir: opts.stateDir } : {}) };
-  new AwsStack(app, { model: model.aws, backend });
-  new VaultStack(app, { model: model.vault, backendModel: model.aws.backend, backend });
-  app.synth();
+/**
+ * A root for the stacks that carries what cdktf's App puts into the construct context (the
+ * CLI's CDKTF_CONTEXT_JSON and the cdktf version, app.js) but, unlike App, creates no folder:
+ * rendering stays in memory.
+ */
+function terraformRoot(): Construct {
+  const root = new Construct(undefined as unknown as Construct, "");
+  for (const [key, value] of Object.entries(JSON.parse(process.env.CDKTF_CONTEXT_JSON ?? "{}"))) root.node.setContext(key, value);
+  root.node.setContext("cdktfVersion", CDKTF_VERSION);
+  return root;
+}
+
+/**
+ * Renders every cdktf stack of the model in memory, as App.synth would (cdktf/lib/app.js,
+ * synthesize/synthesizer.js): prepare, aspects, validations, annotations, toTerraform; and the
+ * manifest the cdktf CLI reads.
+ */
+export function synthTerraform(model: PlatformModel, opts: TerraformSynthOptions): TerraformSynthesis {
+  const root = terraformRoot();
+  const backend = { outdir: opts.outDir, ...(opts.stateDir ? { stateDir: opts.stateDir } : {}) };
+  new AwsStack(root, { model: model.aws, backend });
+  new VaultStack(root, { model: model.vault, backendModel: model.aws.backend, backend });
+  const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  for (const stack of stacks) stack.prepareStack();
+  const manifest: CdktfManifest = { version: CDKTF_VERSION, stacks: {} };
+  const out: Record<string, unknown> = {};
+  for (const stack of stacks) {
+    invokeAspects(stack);
+    stack.runAllValidations();
+    const annotations = stack.node.findAll().flatMap((node) =>
+      node.node.metadata
+        .filter((m) => (Object.values(AnnotationMetadataEntryType) as string[]).includes(m.type))
+        .map((m) => ({ constructPath: node.node.path, level: m.type, message: m.data, stacktrace: m.trace })),
+    );
+    const errors = annotations.filter((a) => a.level === AnnotationMetadataEntryType.ERROR);
+    if (errors.length > 0) throw new Error(`stack ${stack.node.id}: ${errors.map((a) => `[${a.constructPath}] ${String(a.message)}`).join("\n")}`);
+    const id = stack.node.id;
+    manifest.stacks[id] = {
+      name: id,
+      constructPath: stack.node.path,
+      workingDirectory: `stacks/${id}`,
+      synthesizedStackPath: `stacks/${id}/cdk.tf.json`,
+      stackMetadataPath: `stacks/${id}/metadata.json`,
+      annotations,
+      dependencies: stack.dependencies.map((d) => d.node.path),
+    };
+    out[id] = stack.toTerraform();
+  }
+  const problems = root.node.validate();
+  if (problems.length > 0) throw new Error(`validation failed:\n  ${problems.join("\n  ")}`);
+  return { manifest, stacks: out };
 }

@@ -1,3 +1,4 @@
+import { durationSeconds } from "../spec/primitives";
 import type { PlatformSpec } from "../spec/schema";
 import { type AwsModel, buildAwsModel } from "./aws";
 import { buildKubernetesModel, type KubernetesModel } from "./kubernetes";
@@ -15,11 +16,19 @@ export interface PlatformModel {
   kubernetes: KubernetesModel;
   /** Where every host the configuration names lives (from the spec); the network-flow check reads it. */
   network: AddressBook;
+  /** What `npm run check` takes from the spec: accepted findings and the refresh floor. */
+  checks: ChecksModel;
+}
+
+export interface ChecksModel {
+  suppressions: { rule: string; resource: string; reason: string }[];
+  minRefreshIntervalSeconds: number;
 }
 
 export function buildPlatformModel(spec: PlatformSpec): PlatformModel {
   const aws = buildAwsModel(spec);
   const vault = buildVaultModel(spec);
   const network = buildAddressBook(spec);
-  return { name: spec.name, aws, vault, kubernetes: buildKubernetesModel(spec, aws, vault, network), network };
+  const checks: ChecksModel = { suppressions: spec.suppressions, minRefreshIntervalSeconds: durationSeconds(spec.externalSecrets.minRefreshInterval) };
+  return { name: spec.name, aws, vault, kubernetes: buildKubernetesModel(spec, aws, vault, network), network, checks };
 }

@@ -571,65 +571,27 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S45",
-    summary: "an audit device leaves the pod: vault.audit.stdout (default) or vault.audit.socket, so the audit trail survives a lost pod or volume",
-    reads: ["vault.audit.stdout", "vault.audit.socket"],
+    id: "VEP-S35",
+    summary: "the refresh intervals ExternalSecrets get are at least externalSecrets.minRefreshInterval: refreshInterval, and half of databaseCredentials.defaultTtl where a service uses a database",
+    reads: ["externalSecrets.refreshInterval", "externalSecrets.minRefreshInterval", "environments[].name", "environments[].databaseCredentials", "services[].environments", "services[].databases"],
     check(s, report) {
-      const audit = s.vault?.audit;
-      if (audit?.stdout === false && !audit.socket) {
-        report(["vault", "audit", "stdout"], "the only audit device would be the file on the pod's own volume: keep stdout: true (the cluster's log collector ships it), or add vault.audit.socket");
-      }
-    },
-  },
-  {
-    id: "VEP-S46",
-    summary: "vault.forwardedClientAddress needs vault.externalAddress (only a load balancer in front of Vault forwards client addresses)",
-    reads: ["vault.forwardedClientAddress", "vault.externalAddress"],
-    check(s, report) {
-      if (s.vault?.forwardedClientAddress && !s.vault.externalAddress) {
-        report(["vault", "forwardedClientAddress"], "no load balancer fronts Vault without vault.externalAddress: set it, or drop forwardedClientAddress");
-      }
-    },
-  },
-  {
-    id: "VEP-S47",
-    summary: "snapshots.objectLock.days is at most snapshots.retentionDays (a locked version outlives its expiry, and the lifecycle rule cannot remove it)",
-    reads: ["snapshots.objectLock", "snapshots.retentionDays"],
-    check(s, report) {
-      const lock = s.snapshots?.objectLock;
-      const keep = s.snapshots?.retentionDays;
-      if (lock?.enabled && typeof lock.days === "number" && typeof keep === "number" && lock.days > keep) {
-        report(["snapshots", "objectLock", "days"], `${lock.days} days is longer than snapshots.retentionDays (${keep}): snapshots would stay locked after they expire`);
-      }
-    },
-  },
-  {
-    id: "VEP-S48",
-    summary: "vault.auth.oidc.terraformGroups share no group with adminGroups or developerGroups (the pipeline's identity is not a person's daily login)",
-    reads: ["vault.auth.oidc.terraformGroups", "vault.auth.oidc.adminGroups", "vault.auth.oidc.developerGroups"],
-    check(s, report) {
-      const oidc = s.vault?.auth?.oidc;
-      const people = new Set([...list(oidc?.adminGroups), ...list(oidc?.developerGroups)]);
-      list(oidc?.terraformGroups).forEach((g, i) => {
-        if (people.has(g)) report(["vault", "auth", "oidc", "terraformGroups", i], `"${g}" is also an admin or developer group: members would hold the policy that rewrites every policy; use a group of its own`);
-      });
-    },
-  },
-  {
-    id: "VEP-S49",
-    summary: "a transit key's minDecryptionVersion names only environments whose services use the key (each has its own <env>-<key>)",
-    reads: ["vault.transit.keys[].name", "vault.transit.keys[].minDecryptionVersion", "services[].transitKeys", "services[].environments"],
-    check(s, report) {
-      list(s.vault?.transit?.keys).forEach((k, i) => {
-        const users = new Set(list(s.services).filter((svc) => list(svc?.transitKeys).includes(k?.name)).flatMap((svc) => list(svc.environments)));
-        for (const env of Object.keys(k?.minDecryptionVersion ?? {})) {
-          if (!users.has(env)) report(["vault", "transit", "keys", i, "minDecryptionVersion", env], `no service uses ${String(k.name)} in "${env}", so there is no key ${env}-${String(k.name)} (used in: ${[...users].sort().join(", ") || "none"})`);
+      const floor = s.externalSecrets?.minRefreshInterval;
+      if (!isDuration(floor)) return;
+      const min = durationSeconds(floor);
+      const every = s.externalSecrets?.refreshInterval;
+      if (isDuration(every) && durationSeconds(every) < min) report(["externalSecrets", "refreshInterval"], `${every} is below externalSecrets.minRefreshInterval (${floor})`);
+      const withDatabases = new Set(list(s.services).filter((svc) => list(svc?.databases).length > 0).flatMap((svc) => list(svc?.environments)));
+      list(s.environments).forEach((env, i) => {
+        const ttl = env?.databaseCredentials?.defaultTtl ?? "1h";
+        // Dynamic credentials refresh at half their TTL (model/kubernetes/external-secrets.ts).
+        if (withDatabases.has(env?.name) && isDuration(ttl) && Math.floor(durationSeconds(ttl) / 2) < min) {
+          report(["environments", i, "databaseCredentials", "defaultTtl"], `database credentials of ${ttl} are refreshed every ${Math.floor(durationSeconds(ttl) / 2)}s (half the TTL), below externalSecrets.minRefreshInterval (${floor})`);
         }
       });
     },
   },
   {
-    id: "VEP-S40",
+    id: "VEP-S36",
     summary: "a per-environment databases[].bootstrapVersion names environments that have a connection to that database",
     reads: ["databases[].name", "databases[].bootstrapVersion", "services[].environments", "services[].databases[].name"],
     check(s, report) {
@@ -641,6 +603,64 @@ export const specRules: SpecRule[] = [
           if (!connected.has(`${env}/${db.name}`)) {
             report(["databases", i, "bootstrapVersion", env], `no service uses database ${db.name} in environment "${env}", so Vault has no connection there to re-bootstrap`);
           }
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S37",
+    summary: "an audit device leaves the pod: vault.audit.stdout (default) or vault.audit.socket, so the audit trail survives a lost pod or volume",
+    reads: ["vault.audit.stdout", "vault.audit.socket"],
+    check(s, report) {
+      const audit = s.vault?.audit;
+      if (audit?.stdout === false && !audit.socket) {
+        report(["vault", "audit", "stdout"], "the only audit device would be the file on the pod's own volume: keep stdout: true (the cluster's log collector ships it), or add vault.audit.socket");
+      }
+    },
+  },
+  {
+    id: "VEP-S38",
+    summary: "vault.forwardedClientAddress needs vault.externalAddress (only a load balancer in front of Vault forwards client addresses)",
+    reads: ["vault.forwardedClientAddress", "vault.externalAddress"],
+    check(s, report) {
+      if (s.vault?.forwardedClientAddress && !s.vault.externalAddress) {
+        report(["vault", "forwardedClientAddress"], "no load balancer fronts Vault without vault.externalAddress: set it, or drop forwardedClientAddress");
+      }
+    },
+  },
+  {
+    id: "VEP-S39",
+    summary: "snapshots.objectLock.days is at most snapshots.retentionDays (a locked version outlives its expiry, and the lifecycle rule cannot remove it)",
+    reads: ["snapshots.objectLock", "snapshots.retentionDays"],
+    check(s, report) {
+      const lock = s.snapshots?.objectLock;
+      const keep = s.snapshots?.retentionDays;
+      if (lock?.enabled && typeof lock.days === "number" && typeof keep === "number" && lock.days > keep) {
+        report(["snapshots", "objectLock", "days"], `${lock.days} days is longer than snapshots.retentionDays (${keep}): snapshots would stay locked after they expire`);
+      }
+    },
+  },
+  {
+    id: "VEP-S40",
+    summary: "vault.auth.oidc.terraformGroups share no group with adminGroups or developerGroups (the pipeline's identity is not a person's daily login)",
+    reads: ["vault.auth.oidc.terraformGroups", "vault.auth.oidc.adminGroups", "vault.auth.oidc.developerGroups"],
+    check(s, report) {
+      const oidc = s.vault?.auth?.oidc;
+      const people = new Set([...list(oidc?.adminGroups), ...list(oidc?.developerGroups)]);
+      list(oidc?.terraformGroups).forEach((g, i) => {
+        if (people.has(g)) report(["vault", "auth", "oidc", "terraformGroups", i], `"${g}" is also an admin or developer group: members would hold the policy that rewrites every policy; use a group of its own`);
+      });
+    },
+  },
+  {
+    id: "VEP-S41",
+    summary: "a transit key's minDecryptionVersion names only environments whose services use the key (each has its own <env>-<key>)",
+    reads: ["vault.transit.keys[].name", "vault.transit.keys[].minDecryptionVersion", "services[].transitKeys", "services[].environments"],
+    check(s, report) {
+      list(s.vault?.transit?.keys).forEach((k, i) => {
+        const users = new Set(list(s.services).filter((svc) => list(svc?.transitKeys).includes(k?.name)).flatMap((svc) => list(svc.environments)));
+        for (const env of Object.keys(k?.minDecryptionVersion ?? {})) {
+          if (!users.has(env)) report(["vault", "transit", "keys", i, "minDecryptionVersion", env], `no service uses ${String(k.name)} in "${env}", so there is no key ${env}-${String(k.name)} (used in: ${[...users].sort().join(", ") || "none"})`);
         }
       });
     },

@@ -104,7 +104,7 @@ const vaultSchema = z.strictObject({
    * an L7 load balancer that re-encrypts to Vault, `proxy-protocol` for an NLB target group with
    * PROXY protocol v2. Only connections from proxyCidrs (the load balancer's subnets) may set it;
    * in-cluster clients connect directly. Omitted: Vault sees the connection's source. Needs
-   * externalAddress (rule VEP-S46).
+   * externalAddress (rule VEP-S38).
    */
   forwardedClientAddress: z
     .strictObject({
@@ -177,7 +177,7 @@ const vaultSchema = z.strictObject({
        * collector (Fluent Bit, the CloudWatch agent) ships off the pod; Vault's own log goes to stderr.
        * Vault answers a request when at least one device logged it, so the pod-local file keeps Vault
        * up when the collector stalls, and this copy survives a lost pod or volume. Turning it off needs
-       * the socket device instead (rule VEP-S45). @default true
+       * the socket device instead (rule VEP-S37). @default true
        */
       stdout: z.boolean().default(true),
       /** TCP socket audit device (e.g. a log shipper sidecar). */
@@ -247,7 +247,7 @@ const vaultSchema = z.strictObject({
           metadataClaims: z.array(z.string().regex(/^[\w.-]+$/, "a claim name such as email")).default(["email"]),
           /**
            * Groups whose members may log in with role `terraform` and apply the Vault stack (policy
-           * `terraform`). Kept apart from adminGroups (rule VEP-S48): administrators operate Vault, the
+           * `terraform`). Kept apart from adminGroups (rule VEP-S40): administrators operate Vault, the
            * pipeline's identity changes its configuration. @default []
            */
           terraformGroups: z.array(z.string().min(1)).default([]),
@@ -539,7 +539,7 @@ export const platformSpecSchema = z.strictObject({
        * S3 Object Lock default retention: no snapshot version can be deleted or overwritten for this
        * long, even with stolen credentials (GOVERNANCE: only principals granted
        * s3:BypassGovernanceRetention may; COMPLIANCE: nobody, not even the account root). At most
-       * retentionDays (rule VEP-S47). Named opt-out: enabled false. @default { enabled: true, mode: "GOVERNANCE", days: 14 }
+       * retentionDays (rule VEP-S39). Named opt-out: enabled false. @default { enabled: true, mode: "GOVERNANCE", days: 14 }
        */
       objectLock: z
         .strictObject({
@@ -567,6 +567,12 @@ export const platformSpecSchema = z.strictObject({
       controllerServiceAccount: dnsLabel.default("external-secrets"),
       /** @default "1h" */
       refreshInterval: duration.default("1h"),
+      /**
+       * The shortest refresh interval an ExternalSecret may have: every refresh is a Vault login and
+       * read per ExternalSecret (rule VEP-S35 for the intervals the spec implies; check VEP-G17 on
+       * the rendered ones). @default "5m"
+       */
+      minRefreshInterval: duration.default("5m"),
       /** The AWS Secrets Manager store of the design. @default disabled */
       secretsManager: z
         .strictObject({
@@ -576,7 +582,7 @@ export const platformSpecSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h" }),
+    .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h", minRefreshInterval: "5m" }),
   /**
    * Prometheus scrapes /v1/sys/metrics without a Vault token (unauthenticated_metrics_access): it
    * cannot log in to Vault, and a long-lived token in a Kubernetes Secret would be the weaker choice.
@@ -622,6 +628,21 @@ export const platformSpecSchema = z.strictObject({
   services: z.array(serviceSchema).default([]),
   /** CI/CD tools that read their own secrets (ci-cd/<tool>/*). */
   ciConsumers: z.array(ciConsumerSchema).default([]),
+  /**
+   * Findings of `npm run check` accepted on purpose: the rule id, the resource as the report names
+   * it (`*` matches any characters) and why. Every report lists them; one that matches nothing is
+   * a warning (VEP-C01). @default []
+   */
+  suppressions: z
+    .array(
+      z.strictObject({
+        rule: z.string().regex(/^VEP-[A-Z]\d{2}$/, "a check or rule id such as VEP-G08"),
+        resource: z.string().min(1),
+        /** Why the finding is acceptable, for the reviewer: at least 20 characters. */
+        reason: z.string().trim().min(20, "a written reason of at least 20 characters"),
+      }),
+    )
+    .default([]),
 });
 
 /** The spec as written by a user (defaults optional). */

@@ -115,6 +115,19 @@ describe("external secrets: reference spec", () => {
     });
   });
 
+  it("a namespace where no service logs in itself gets DNS only: ESO calls Vault from its own namespace (VEP-X04)", () => {
+    const spec = referenceCopy();
+    for (const svc of spec.services!) Object.assign(svc, { vaultLogin: "none", transitKeys: [] });
+    const dev = synthDist(spec).objects.filter((o) => o.obj.kind === "NetworkPolicy" && o.obj.metadata.namespace === "dev").map((o) => o.obj);
+    expect(dev.map((p) => p.metadata.name).sort()).toEqual(["allow-dns-egress", "default-deny-all"]);
+    expect(dev.find((p) => p.metadata.name === "allow-dns-egress")!.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+      },
+    ]);
+  });
+
   it("service accounts exist for every workload a Vault role binds, without automounted tokens", () => {
     for (const ns of ["dev", "staging", "production"]) {
       for (const sa of ["eso-vault-store", "user-service", "payment-service", "notification-service"]) {
@@ -158,10 +171,10 @@ describe("external secrets: an environment in its own vcluster", () => {
     expect(egress).toEqual({ to: ["10.40.4.0/24", "10.40.5.0/24", "10.40.6.0/24"].map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 8200 }] });
   });
 
-  it("a namespace whose service logs in with AWS IAM may reach STS and the Pod Identity agent; others may not", () => {
+  it("a namespace whose service logs in with AWS IAM (Pod Identity) may reach the agent, not STS; others may not", () => {
+    // The agent hands out the credentials; the login is signed locally and sent to Vault, which calls STS.
     const aws = find(objects, "NetworkPolicy", "allow-aws-credentials-egress", "dev").spec;
     expect(aws.egress).toEqual([
-      { to: [{ ipBlock: { cidr: "10.40.0.0/16" } }], ports: [{ protocol: "TCP", port: 443 }] },
       { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }, { ipBlock: { cidr: "fd00:ec2::23/128" } }], ports: [{ protocol: "TCP", port: 80 }] },
     ]);
     expect(aws.policyTypes).toEqual(["Ingress", "Egress"]);

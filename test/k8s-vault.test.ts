@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { synthKubernetes } from "../lib/synth-kubernetes";
+import { kubernetesFiles, writeFiles } from "../lib/write-synthesis";
 import type { PlatformSpecInput } from "../spec/schema";
 import { validateManifest } from "./helpers/k8s-validate";
 import { kustomizeBuild } from "./helpers/kustomize";
@@ -26,12 +27,15 @@ function render(change: (spec: PlatformSpecInput) => void = () => {}): Rendered 
   const spec = referenceCopy();
   change(spec);
   const out = mkdtempSync(join(tmpdir(), "vep-k8s-vault-"));
-  synthKubernetes(modelOf(spec), { writeDir: out });
+  const { manifests } = synthKubernetes(modelOf(spec));
+  // Written too: one test reads a file's text, another runs kubectl kustomize on the folders.
+  writeFiles(out, kubernetesFiles({ manifests }));
   const dir = (c: Component) => join(out, "shop-platform", c);
   const files = {} as Rendered["files"];
-  for (const c of COMPONENTS) {
-    files[c] = {};
-    for (const f of readdirSync(dir(c)).filter((f) => f !== "kustomization.yaml")) files[c][f] = parse(readFileSync(join(dir(c), f), "utf8"));
+  for (const c of COMPONENTS) files[c] = {};
+  for (const [key, obj] of Object.entries(manifests)) {
+    const [, c, f] = key.split("/");
+    if (c in files) files[c as Component][f] = obj;
   }
   return { dir, files };
 }

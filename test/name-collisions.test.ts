@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { synthKubernetes } from "../lib/synth-kubernetes";
+import { kubernetesFiles, terraformFiles, writeFiles } from "../lib/write-synthesis";
 import { synthTerraform } from "../lib/synth-terraform";
 import { buildPlatformModel } from "../model";
 import { platformSpecSchema } from "../spec/schema";
@@ -169,8 +170,8 @@ function renderWithoutRules(input: unknown): { tf: string; dist: string } {
   const model = buildPlatformModel(spec);
   const root = mkdtempSync(join(tmpdir(), "vep-collide-"));
   const out = { tf: join(root, "cdktf.out"), dist: join(root, "dist") };
-  synthTerraform(model, { writeDir: out.tf, finalDir: out.tf, stateDir: root });
-  synthKubernetes(model, { writeDir: out.dist });
+  writeFiles(out.tf, terraformFiles(synthTerraform(model, { outDir: out.tf, stateDir: root })));
+  writeFiles(out.dist, kubernetesFiles(synthKubernetes(model)));
   return out;
 }
 

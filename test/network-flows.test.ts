@@ -1,56 +1,50 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
-import { checkNetworkFlows } from "../checks/network";
+import { CheckContext } from "../checks/context";
+import { neededFlows } from "../checks/cross/vep-x03-needed-flows";
+import { unneededFlows } from "../checks/cross/vep-x04-unneeded-flows";
 import { describeFlow } from "../checks/network/evaluate";
 import { deriveFlows } from "../checks/network/flows";
-import type { SynthesizedPlatform } from "../checks/network/inventory";
-import { loadSynthesizedPlatform } from "../checks/network/load";
-import type { AddressBook } from "../model/network";
-import type { PlatformSpecInput } from "../spec/schema";
-import { synthDist } from "./helpers/dist";
-import { modelOf, referenceCopy, ROOT, synthTerraformToTemp } from "./helpers/synth";
+import { runChecks } from "../checks/run";
+import type { Synthesis } from "../lib/synthesis";
+import { specByName, synthesisOf } from "./helpers/synthesis";
+import { ROOT } from "./helpers/synth";
 
 /**
- * The network-flow check on the real synthesized output, read back from disk: every flow the
- * configuration needs (derived from vault.hcl, the Vault and AWS stacks, the ESO stores, the
- * ServiceMonitor, the workloads) is allowed by the rendered NetworkPolicies under Kubernetes
- * semantics, for the reference spec and every example.
+ * The network-flow checks on the real synthesis: every flow the configuration needs (derived from
+ * vault.hcl, the Vault and AWS stacks, the ESO stores, the ServiceMonitor, the workloads) is
+ * allowed by the rendered NetworkPolicies under Kubernetes semantics (VEP-X03), and every peer,
+ * namespace, CIDR and port the policies admit carries a needed flow (VEP-X04), for the reference
+ * spec and every example.
  */
 
-const exampleSpec = (file: string): PlatformSpecInput => {
-  const text = readFileSync(join(ROOT, "examples", file), "utf8");
-  return (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as PlatformSpecInput;
-};
+const specs: string[] = ["reference", ...readdirSync(join(ROOT, "examples")).map((f) => `examples/${f}`)];
+const problems = async (s: Synthesis, check = neededFlows) => (await runChecks(s, { checks: [check] })).findings.map((f) => `${f.resource}: ${f.message}`);
+const VAULT_POLICY = "shop-platform/vault/networkpolicy-vault-server.yaml";
 
-async function synthesize(spec: PlatformSpecInput): Promise<{ platform: SynthesizedPlatform; book: AddressBook }> {
-  const cdktfOut = synthTerraformToTemp(spec);
-  const { dir } = synthDist(spec);
-  return { platform: await loadSynthesizedPlatform(dir, cdktfOut), book: modelOf(spec).network };
-}
+describe.each(specs)("network flows: %s", (name) => {
+  let synthesis: Synthesis;
+  beforeAll(async () => void (synthesis = await synthesisOf(specByName(name as "reference"))));
 
-const specs: [string, () => PlatformSpecInput][] = [["reference spec", referenceCopy], ...readdirSync(join(ROOT, "examples")).map((f) => [`examples/${f}`, () => exampleSpec(f)] as [string, () => PlatformSpecInput])];
-
-describe.each(specs)("network flows: %s", (_, spec) => {
-  let synthesized: { platform: SynthesizedPlatform; book: AddressBook };
-  beforeAll(async () => {
-    synthesized = await synthesize(spec());
-  });
-
-  it("every needed flow is allowed and every destination has a known location", () => {
-    const report = checkNetworkFlows(synthesized.platform, synthesized.book);
-    expect(report.problems).toEqual([]);
-    expect(report.results.length).toBeGreaterThan(20);
+  it("every needed flow is allowed, every destination has a known location, and every allowed flow is needed", async () => {
+    expect(await problems(synthesis)).toEqual([]);
+    expect(await problems(synthesis, unneededFlows)).toEqual([]);
+    expect(deriveFlows((await CheckContext.of(synthesis)).platform, synthesis.model.network).flows.length).toBeGreaterThan(20);
   });
 });
 
 describe("network flows of the reference spec", () => {
-  let synthesized: { platform: SynthesizedPlatform; book: AddressBook };
+  let synthesized: Synthesis;
   let flows: string[];
+  const edited = (edit: (policy: any, s: Synthesis) => void) => {
+    const s = structuredClone(synthesized);
+    edit(s.kubernetes.manifests[VAULT_POLICY], s);
+    return s;
+  };
   beforeAll(async () => {
-    synthesized = await synthesize(referenceCopy());
-    flows = deriveFlows(synthesized.platform, synthesized.book).flows.map(describeFlow);
+    synthesized = await synthesisOf(specByName("reference"));
+    flows = deriveFlows((await CheckContext.of(synthesized)).platform, synthesized.model.network).flows.map(describeFlow);
   });
 
   it("are derived from what was rendered: databases, KMS, STS, the API server, peers, DNS, ESO, Prometheus, the snapshot job, direct-login namespaces", () => {
@@ -77,48 +71,68 @@ describe("network flows of the reference spec", () => {
     expect(flows.filter((f) => f.includes("(ESO ClusterSecretStore vault-dev)") && f.includes("(standby)"))).toEqual([]);
   });
 
-  it("fail, naming the flow, when the database egress rule is removed from the rendered policy", () => {
-    const broken = structuredClone(synthesized.platform);
-    const policy = broken.clusters["shop-platform"].find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vault-server");
-    const before = policy.spec.egress.length;
-    policy.spec.egress = policy.spec.egress.filter((r: { ports: { port: number }[] }) => !r.ports.some((p) => p.port === 5432));
-    expect(policy.spec.egress.length).toBe(before - 1);
-    const problems = checkNetworkFlows(broken, synthesized.book).problems;
-    expect(problems).toContain(
-      "denied in shop-platform: shop-platform:vault/vault (active) -> postgres.dev.shop.internal (10.40.96.0/24) 5432/TCP (PostgreSQL connection dev-users): egress of shop-platform:vault/vault (active) is isolated by vault/default-deny-all, vault/vault-server and no rule admits it",
+  it("fail, naming the flow and the policy, when the database egress rule is removed from the rendered policy", async () => {
+    const broken = edited((policy) => {
+      const before = policy.spec.egress.length;
+      policy.spec.egress = policy.spec.egress.filter((r: { ports: { port: number }[] }) => !r.ports.some((p) => p.port === 5432));
+      expect(policy.spec.egress.length).toBe(before - 1);
+    });
+    const found = await problems(broken);
+    expect(found).toContain(
+      `${VAULT_POLICY}: denied: shop-platform:vault/vault (active) -> postgres.dev.shop.internal (10.40.96.0/24) 5432/TCP (PostgreSQL connection dev-users): egress of shop-platform:vault/vault (active) is isolated by vault/default-deny-all, vault/vault-server and no rule admits it`,
     );
-    expect(problems.every((p) => p.includes("5432/TCP (PostgreSQL connection"))).toBe(true);
+    expect(found.every((p) => p.includes("5432/TCP (PostgreSQL connection"))).toBe(true);
   });
 
-  it("fail when a namespace loses its ingress to Vault, or Vault's peers their cluster port", () => {
-    const broken = structuredClone(synthesized.platform);
-    const policy = broken.clusters["shop-platform"].find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vault-server");
-    policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values = ["external-secrets"];
-    policy.spec.ingress.find((r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) => r.from[0].podSelector?.matchLabels.component === "server").ports = [{ protocol: "TCP", port: 8200 }];
-    const problems = checkNetworkFlows(broken, synthesized.book).problems;
-    expect(problems.some((p) => p.includes("Prometheus -> shop-platform:vault/vault (active) 8200/TCP") && p.includes("ingress of shop-platform:vault/vault (active)"))).toBe(true);
-    expect(problems.some((p) => p.includes("(Kubernetes auth role ci-argocd)") && p.includes("ingress"))).toBe(true);
-    expect(problems.some((p) => p.includes("8201/TCP (raft and request forwarding"))).toBe(true);
-    expect(problems.some((p) => p.includes("External Secrets controller"))).toBe(false);
+  it("fail when a namespace loses its ingress to Vault, or Vault's peers their cluster port", async () => {
+    const found = await problems(
+      edited((policy) => {
+        policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values = ["external-secrets"];
+        policy.spec.ingress.find((r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) => r.from[0].podSelector?.matchLabels.component === "server").ports = [{ protocol: "TCP", port: 8200 }];
+      }),
+    );
+    expect(found.some((p) => p.includes("Prometheus -> shop-platform:vault/vault (active) 8200/TCP") && p.includes("ingress of shop-platform:vault/vault (active)"))).toBe(true);
+    expect(found.some((p) => p.includes("(Kubernetes auth role ci-argocd)") && p.includes("ingress"))).toBe(true);
+    expect(found.some((p) => p.includes("8201/TCP (raft and request forwarding"))).toBe(true);
+    expect(found.some((p) => p.includes("External Secrets controller"))).toBe(false);
   });
 
-  it("fail when the certificate probe loses its way in to the Vault pods it probes", () => {
-    const broken = structuredClone(synthesized.platform);
-    const policy = broken.clusters["shop-platform"].find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vault-server");
-    policy.spec.ingress = policy.spec.ingress.filter((r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) => r.from[0].podSelector?.matchLabels["app.kubernetes.io/name"] !== "vault-cert-probe");
-    const problems = checkNetworkFlows(broken, synthesized.book).problems;
-    expect(problems).toContain(
-      "denied in shop-platform: shop-platform:vault/vault-cert-probe -> shop-platform:vault/vault (active) 8200/TCP (probe target of ServiceMonitor vault-cert-probe): ingress of shop-platform:vault/vault (active) is isolated by vault/default-deny-all, vault/vault-server and no rule admits it",
+  it("fail when the certificate probe loses its way in to the Vault pods it probes", async () => {
+    const found = await problems(
+      edited((policy) => {
+        policy.spec.ingress = policy.spec.ingress.filter((r: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }) => r.from[0].podSelector?.matchLabels["app.kubernetes.io/name"] !== "vault-cert-probe");
+      }),
+    );
+    expect(found).toContain(
+      `${VAULT_POLICY}: denied: shop-platform:vault/vault-cert-probe -> shop-platform:vault/vault (active) 8200/TCP (probe target of ServiceMonitor vault-cert-probe): ingress of shop-platform:vault/vault (active) is isolated by vault/default-deny-all, vault/vault-server and no rule admits it`,
     );
   });
 
-  it("report a destination the address book does not place", () => {
-    const broken = structuredClone(synthesized.platform);
-    const conn = broken.stacks.vault.resource.vault_database_secret_backend_connection;
-    const first = Object.values(conn)[0] as { postgresql: { connection_url: string } };
-    first.postgresql.connection_url = first.postgresql.connection_url.replace(/@[^:]+:/, "@orders.db.internal:");
-    expect(checkNetworkFlows(broken, synthesized.book).problems).toContain(
-      "shop-platform:vault/vault (active): PostgreSQL connection dev-payments: orders.db.internal:5432 has no declared location (no rendered Service, not in the spec's address book)",
+  it("report a destination the address book does not place", async () => {
+    const broken = edited((_, s) => {
+      const first = Object.values(s.terraform.stacks.vault.resource.vault_database_secret_backend_connection)[0] as { postgresql: { connection_url: string } };
+      first.postgresql.connection_url = first.postgresql.connection_url.replace(/@[^:]+:/, "@orders.db.internal:");
+    });
+    expect(await problems(broken)).toContain(
+      "network:shop-platform: shop-platform:vault/vault (active): PostgreSQL connection dev-payments: orders.db.internal:5432 has no declared location (no rendered Service, not in the spec's address book)",
     );
+  });
+
+  it("every allowed flow is needed: a namespace without a client, an ipBlock wider than the declared clients, egress to the internet", async () => {
+    const ref = await synthesisOf(specByName("examples/vcluster-oidc.yaml"));
+    const s = structuredClone(ref);
+    const policy = s.kubernetes.manifests[VAULT_POLICY];
+    policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values.push("default");
+    const external = policy.spec.ingress.find((r: { from: { ipBlock?: unknown }[] }) => r.from[0].ipBlock);
+    external.from[0].ipBlock.cidr = "10.40.4.0/22";
+    policy.spec.egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] });
+    const found = await problems(s, unneededFlows);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        `${VAULT_POLICY}: ingress[0] admits namespace default, which needs no access`,
+        `${VAULT_POLICY}: ingress[4] ipBlock 10.40.4.0/22 is wider than the addresses needed there: 10.40.4.0/24, 10.40.5.0/24, 10.40.6.0/24`,
+      ]),
+    );
+    expect(found.some((f) => f.startsWith(`${VAULT_POLICY}: egress[`) && f.includes("ipBlock 0.0.0.0/0") && f.includes("wider than the addresses needed there"))).toBe(true);
   });
 });

@@ -1,5 +1,8 @@
+import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
-import { allows, type AclRule, capabilitiesFor, patternMatches } from "../checks/vault-acl";
+import { plainPolicyRules } from "../checks/context";
+import { specByName, synthesisOf } from "./helpers/synthesis";
+import { allows, type AclRule, capabilitiesFor, patternMatches, rulesFromParsedHcl } from "../checks/vault-acl";
 
 /** The ACL evaluator the policy tests rely on, checked against Vault's documented matching rules. */
 describe("Vault ACL semantics", () => {
@@ -40,7 +43,39 @@ describe("Vault ACL semantics", () => {
     expect([...capabilitiesFor([{ path: "s/+/+/c", capabilities: ["create"] }, { path: "s/+/b/c", capabilities: ["read"] }], "s/a/b/c")]).toEqual(["read"]);
   });
 
+  it("+ is a whole segment: it matches an empty segment, and a segment with + inside is literal (vault/acl.go)", () => {
+    expect(patternMatches("secret/+/teamb", "secret//teamb")).toBe(true);
+    expect(patternMatches("secret/a+b/c", "secret/aXb/c")).toBe(false);
+    expect(patternMatches("secret/a+b/c", "secret/a+b/c")).toBe(true);
+    expect(patternMatches("secret/+/te*", "secret/x/team/y")).toBe(true);
+    expect(patternMatches("secret/+/*", "secret/x")).toBe(false);
+    expect(patternMatches("secret/+/*", "secret/x/")).toBe(true);
+    expect(patternMatches("secret/+", "secret/x/y")).toBe(false);
+  });
+
+  it("deny wins over every capability of the same path from another policy, whichever order they come in", () => {
+    expect([...capabilitiesFor([{ path: "a/b", capabilities: ["deny"] }, { path: "a/b", capabilities: ["read", "sudo"] }], "a/b")]).toEqual(["deny"]);
+    expect(allows([{ path: "a/+", capabilities: ["read"] }, { path: "a/+", capabilities: ["deny"] }, { path: "a/*", capabilities: ["read"] }], "a/b", "read")).toBe(false);
+  });
+
   it("no matching path means no capability", () => {
     expect(capabilitiesFor([{ path: "a", capabilities: ["read"] }], "b").size).toBe(0);
+  });
+});
+
+describe("the plain policy reader of the checks (checks/context.ts) agrees with HashiCorp's HCL parser", () => {
+  it("on every policy the reference spec and the examples render, and refuses anything else", async () => {
+    let compared = 0;
+    for (const name of ["reference", "examples/vcluster-oidc.yaml", "examples/minimal.json"] as const) {
+      for (const p of Object.values<{ name: string; policy: string }>((await synthesisOf(specByName(name))).terraform.stacks.vault.resource.vault_policy)) {
+        const byPath = (rules: { path: string }[] | undefined) => [...(rules ?? [])].sort((a, b) => a.path.localeCompare(b.path));
+        expect(byPath(plainPolicyRules(p.policy)), p.name).toEqual(byPath(rulesFromParsedHcl(await parse("p.hcl", p.policy))));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+    for (const odd of ['path "a/${b}" {\n  capabilities = ["read"]\n}', 'path "a" {\n  capabilities = ["read"]\n  max_wrapping_ttl = "1h"\n}', 'path "a" { capabilities = ["read"] }', 'path "a" {\n  capabilities = ["read"]\n}\nx = 1']) {
+      expect(plainPolicyRules(odd), odd).toBeUndefined();
+    }
   });
 });

@@ -19,3 +19,26 @@ export function cidrOverlaps(a: string, b: string): boolean {
 export function ipBlockAdmits(block: { cidr: string; except?: string[] }, cidr: string): boolean {
   return cidrContains(block.cidr, cidr) && !(block.except ?? []).some((ex) => cidrOverlaps(ex, cidr));
 }
+
+/** [first, last] address of a CIDR as integers, with its family. */
+function range(cidr: string): { v6: boolean; first: bigint; last: bigint } {
+  const [addr, bits] = parse(cidr);
+  const bytes = addr.toByteArray();
+  const width = BigInt(bytes.length * 8);
+  const value = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+  const host = (1n << (width - BigInt(bits))) - 1n;
+  return { v6: addr.kind() === "ipv6", first: value & ~host, last: (value & ~host) | host };
+}
+
+/** Every address of block lies in the union of cidrs (merged ranges, so adjacent blocks add up). */
+export function cidrCoveredBy(block: string, cidrs: string[]): boolean {
+  const b = range(block);
+  const parts = cidrs.map(range).filter((r) => r.v6 === b.v6).sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0));
+  let next = b.first;
+  for (const p of parts) {
+    if (p.first > next) break;
+    if (p.last >= next) next = p.last + 1n;
+    if (next > b.last) return true;
+  }
+  return next > b.last;
+}

@@ -227,6 +227,21 @@ export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): D
   }
   for (const ns of book.declaredClientNamespaces) loginFlows(book.primaryCluster, ns, "declared Vault client (vault.allowedClientNamespaces)");
 
+  // Pods will run as a rendered service account no rendered workload uses (a service's): they resolve names.
+  const tokenOnly = new Set(
+    Object.entries(platform.clusters).flatMap(([cluster, objects]) =>
+      objects.flatMap((o) => {
+        const auth = o.kind === "VaultDynamicSecret" ? o.spec?.provider?.auth : o.spec?.provider?.vault?.auth ?? o.spec?.provider?.aws?.auth;
+        const ref = auth?.kubernetes?.serviceAccountRef ?? auth?.jwt?.serviceAccountRef;
+        return ref ? [`${cluster}/${ref.namespace ?? o.metadata?.namespace}/${ref.name}`] : [];
+      }),
+    ),
+  );
+  for (const sa of inv.serviceAccounts) {
+    if (tokenOnly.has(`${sa.cluster}/${sa.namespace}/${sa.name}`) || runsAsRenderedWorkload(sa.cluster, sa.namespace, sa.name)) continue;
+    need.dns(clientPods(sa.cluster, sa.namespace, `pods running as ${sa.name}`));
+  }
+
   // From outside the cluster network, through vault.externalAddress: declared clients and AppRole runners.
   const external = new Map<string, string>(book.externalClientCidrs.map((c) => [c, "declared external client (vault.externalClientCidrs)"]));
   for (const [, r] of resources(vaultStack, "vault_approle_auth_backend_role")) {

@@ -198,11 +198,17 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       env.cluster.type === "primary" ? [] : [ESO_STORE_SERVICE_ACCOUNT, ...services.filter((s) => s.vaultLogin === "kubernetes").map((s) => serviceAccountName(s))],
     externalSecrets,
     generators,
-    ...(awsLogin ? { awsEgress: { cidrs: awsApiCidrs(spec), workloadIdentity: spec.workloadIdentity } } : {}),
+    // IRSA credentials come from STS; Pod Identity's from the node's agent (the login itself is signed locally and sent to Vault).
+    ...(awsLogin ? { awsEgress: { cidrs: spec.workloadIdentity === "irsa" ? awsApiCidrs(spec) : [], workloadIdentity: spec.workloadIdentity } } : {}),
+    // Only services logging in themselves call Vault from the namespace (ESO calls it from its own).
     // A dedicated cluster reaches Vault only at the addresses vault.externalAddress resolves to (rules VEP-S21, VEP-S26).
-    vaultEgress:
-      env.cluster.type === "primary"
-        ? { kind: "in-cluster", vaultNamespace: spec.vault.namespace }
-        : { kind: "external", cidrs: [...(spec.vault.externalAddressCidrs ?? [])].sort(), port: portOf(spec.vault.externalAddress!) },
+    ...(services.some((s) => s.vaultLogin !== "none")
+      ? {
+          vaultEgress:
+            env.cluster.type === "primary"
+              ? { kind: "in-cluster" as const, vaultNamespace: spec.vault.namespace }
+              : { kind: "external" as const, cidrs: [...(spec.vault.externalAddressCidrs ?? [])].sort(), port: portOf(spec.vault.externalAddress!) },
+        }
+      : {}),
   };
 }

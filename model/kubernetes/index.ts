@@ -2,7 +2,7 @@ import type { PlatformSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
 import { type AddressBook, awsApiCidrs } from "../network";
 import type { VaultModel } from "../vault";
-import { derivedAwsNames, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
+import { DEFAULT_API_AUDIENCE, derivedAwsNames, kubernetesApiAudience, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
 import { buildEnvironment, esoServiceAccounts, secretsManagerStore, storeFor } from "./external-secrets";
 import { buildMonitoring } from "./monitoring";
 import type { ClusterModel, KubernetesModel, SnapshotJobModel } from "./types";
@@ -12,9 +12,11 @@ export type { KubernetesModel } from "./types";
 
 export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel, vault: VaultModel, book: AddressBook): KubernetesModel {
   const environments = spec.environments.map((env) => buildEnvironment(spec, aws, env));
-  const clusters = new Map<string, ClusterModel>([[spec.cluster.name, { name: spec.cluster.name, primary: true, environments: [] }]]);
+  // The audiences each API server authenticates tokens for (--api-audiences): EKS's default, or the spec's apiAudience.
+  const clusters = new Map<string, ClusterModel>([[spec.cluster.name, { name: spec.cluster.name, primary: true, apiAudiences: [DEFAULT_API_AUDIENCE.eks], environments: [] }]]);
   for (const env of environments) {
-    if (!clusters.has(env.cluster)) clusters.set(env.cluster, { name: env.cluster, primary: false, environments: [] });
+    const dedicated = spec.environments.find((e) => e.name === env.name)!.cluster;
+    if (!clusters.has(env.cluster)) clusters.set(env.cluster, { name: env.cluster, primary: false, apiAudiences: dedicated.type === "primary" ? [] : [kubernetesApiAudience(dedicated)], environments: [] });
     clusters.get(env.cluster)!.environments.push(env);
   }
   const secretsManager = secretsManagerStore(spec);

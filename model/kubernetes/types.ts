@@ -225,15 +225,17 @@ export interface EnvironmentModel {
   tokenReviewers: string[];
   externalSecrets: ExternalSecretModel[];
   generators: VaultDynamicSecretModel[];
-  /** Services logging in with AWS IAM need STS (and, with Pod Identity, the node's agent) to get credentials. */
+  /** Services logging in with AWS IAM need credentials: from STS with IRSA (cidrs), from the node's agent with Pod Identity (cidrs empty). */
   awsEgress?: { cidrs: string[]; workloadIdentity: "irsa" | "pod-identity" };
-  /** How pods of the namespace reach Vault: its pods in-cluster, or the addresses vault.externalAddress resolves to. */
-  vaultEgress: { kind: "in-cluster"; vaultNamespace: string } | { kind: "external"; cidrs: string[]; port: number };
+  /** How pods of the namespace reach Vault (only when a service there logs in itself): its pods in-cluster, or the addresses vault.externalAddress resolves to. */
+  vaultEgress?: { kind: "in-cluster"; vaultNamespace: string } | { kind: "external"; cidrs: string[]; port: number };
 }
 
 export interface ClusterModel {
   name: string;
   primary: boolean;
+  /** What the cluster's API server authenticates tokens for (EKS: https://kubernetes.default.svc; a dedicated cluster: its apiAudience). */
+  apiAudiences: string[];
   environments: EnvironmentModel[];
 }
 

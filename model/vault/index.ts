@@ -15,7 +15,7 @@ import {
   vaultNames,
 } from "../names";
 import { adminPolicy } from "./admin-policy";
-import { ciPolicy, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
+import { ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
 import { terraformPolicy } from "./terraform-policy";
 import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
 import { goDuration } from "../durations";
@@ -180,6 +180,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       deadServerLastContactThreshold: goDuration(durationSeconds(spec.vault.autopilot.deadServerLastContactThreshold)),
       minQuorum: spec.vault.replicas,
     },
+    declaredNeeds: declaredNeeds(spec),
   };
   model.policies.push(terraformPolicy(model));
   return model;

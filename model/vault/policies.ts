@@ -23,7 +23,8 @@ export function certificateServicesIn(spec: PlatformSpec, env: string): ServiceS
 }
 
 export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
-  const rules: PolicyRule[] = [kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`)];
+  const rules: PolicyRule[] = [];
+  if (servicesIn(spec, env).some((s) => s.secrets.length > 0)) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`));
   for (const shared of sharedServicesUsedIn(spec, env)) {
     rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env} (a service there uses it)`));
   }
@@ -95,4 +96,27 @@ export function developerPolicy(spec: PlatformSpec): VaultPolicy {
     }
   }
   return { name: vaultNames.developer, description: "developers (OIDC group): non-production application secrets only", rules: [...rules, ...tokenSelfRules()] };
+}
+
+/**
+ * What consumers the rendered output does not show (services logging in themselves, CI tools)
+ * declare they read and call, per role: the least-privilege check (VEP-X02) holds their policies to it.
+ * Glob paths (a CI tool's own folder, extraReadPaths) mean "anything below".
+ */
+export function declaredNeeds(spec: PlatformSpec): Record<string, { path: string; capabilities: ("read" | "update")[] }[]> {
+  const needs: Record<string, { path: string; capabilities: ("read" | "update")[] }[]> = {};
+  for (const svc of spec.services.filter((s) => s.vaultLogin !== "none")) {
+    for (const env of svc.environments) {
+      needs[vaultNames.service(env, svc.name)] = [
+        ...svc.secrets.map((sec) => ({ path: `${VAULT_MOUNTS.kv}/data/${kvPaths.appSecret(env, svc.name, sec.name)}`, capabilities: ["read" as const] })),
+        ...svc.sharedServices.map((shared) => ({ path: `${VAULT_MOUNTS.kv}/data/${kvPaths.sharedService(shared, env)}`, capabilities: ["read" as const] })),
+        ...svc.databases.map((db) => ({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, svc.name, db.name)}`, capabilities: ["read" as const] })),
+        ...svc.transitKeys.flatMap((key) => ["encrypt", "decrypt"].map((op) => ({ path: `${VAULT_MOUNTS.transit}/${op}/${key}`, capabilities: ["update" as const] }))),
+      ];
+    }
+  }
+  for (const tool of spec.ciConsumers) {
+    needs[vaultNames.ciTool(tool.name)] = [`${kvPaths.ciTool(tool.name)}/*`, ...tool.extraReadPaths].map((p) => ({ path: `${VAULT_MOUNTS.kv}/data/${p}`, capabilities: ["read" as const] }));
+  }
+  return needs;
 }

@@ -171,4 +171,6 @@ export interface VaultModel {
   audit: { filePath: string; stdout: boolean; socketAddress?: string; requestHeaders: string[] };
   /** deadServerLastContactThreshold in Go's Duration.String() form, as Vault reads it back. */
   autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
+  /** Per role: what a consumer that logs in itself declared it uses (policies.ts declaredNeeds). */
+  declaredNeeds: Record<string, { path: string; capabilities: ("read" | "update")[] }[]>;
 }

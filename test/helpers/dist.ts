@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { synthKubernetes } from "../../lib/synth-kubernetes";
+import { kubernetesFiles, writeFiles } from "../../lib/write-synthesis";
 import type { PlatformSpecInput } from "../../spec/schema";
 import { modelOf } from "./synth";
 
@@ -14,22 +15,17 @@ export interface RenderedObject {
   obj: any;
 }
 
-/** Renders a spec's Kubernetes layer into a fresh directory and reads every manifest back from disk. */
+/**
+ * Renders a spec's Kubernetes layer: the objects as Argo CD reads them (each file's YAML text
+ * parsed), and the tree written to a fresh directory for the engines that read folders (kustomize).
+ */
 export function synthDist(spec: PlatformSpecInput): { dir: string; objects: RenderedObject[]; folders: string[] } {
   const dir = join(mkdtempSync(join(tmpdir(), "vep-dist-")), "dist");
-  synthKubernetes(modelOf(spec), { writeDir: dir });
-  const objects: RenderedObject[] = [];
-  const folders: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        folders.push(relative(dir, p));
-        walk(p);
-      } else if (name !== "kustomization.yaml") objects.push({ file: relative(dir, p), obj: parse(readFileSync(p, "utf8")) });
-    }
-  };
-  walk(dir);
+  const files = kubernetesFiles(synthKubernetes(modelOf(spec)));
+  writeFiles(dir, files);
+  const paths = Object.keys(files).sort();
+  const objects = paths.filter((f) => !f.endsWith("/kustomization.yaml")).map((file) => ({ file, obj: parse(files[file]) }));
+  const folders = [...new Set(paths.flatMap((f) => f.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))))].sort();
   return { dir, objects, folders };
 }
 

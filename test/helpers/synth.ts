@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { synthTerraform } from "../../lib/synth-terraform";
+import { terraformFiles, writeFiles } from "../../lib/write-synthesis";
 import { buildPlatformModel, type PlatformModel } from "../../model";
 import { referenceSpec } from "../../spec/reference";
 import type { PlatformSpecInput } from "../../spec/schema";
@@ -38,7 +39,7 @@ export function modelOf(input: PlatformSpecInput): PlatformModel {
 export function synthTerraformToTemp(input: PlatformSpecInput): string {
   const root = mkdtempSync(join(tmpdir(), "vep-synth-"));
   const out = join(root, "cdktf.out");
-  synthTerraform(modelOf(input), { writeDir: out, finalDir: out, stateDir: root });
+  writeFiles(out, terraformFiles(synthTerraform(modelOf(input), { outDir: out, stateDir: root })));
   return out;
 }
 

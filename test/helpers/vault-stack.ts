@@ -10,6 +10,7 @@ export type StackJson = { resource: Record<string, Record<string, Record<string,
 
 export function synthStacks(spec: PlatformSpecInput): { aws: StackJson; vault: StackJson; dir: string } {
   const dir = synthTerraformToTemp(spec);
+  // What Terraform reads: the written cdk.tf.json (tests that run terraform use dir).
   const read = (name: string) => JSON.parse(readFileSync(join(dir, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
   return { aws: read("aws"), vault: read("vault"), dir };
 }

@@ -1,0 +1,63 @@
+import { secretReachability } from "./cross/vep-x01-secret-reachability";
+import { leastPrivilege } from "./cross/vep-x02-least-privilege";
+import { neededFlows } from "./cross/vep-x03-needed-flows";
+import { unneededFlows } from "./cross/vep-x04-unneeded-flows";
+import { workloadIdentity } from "./cross/vep-x05-workload-identity";
+import { awsAuthBinding } from "./cross/vep-x06-aws-auth-binding";
+import { kubernetesLogin } from "./cross/vep-x07-kubernetes-login";
+import { boundServiceAccounts } from "./cross/vep-x08-bound-service-accounts";
+import { sealKey } from "./cross/vep-x09-seal-key";
+import { tlsNames } from "./cross/vep-x10-tls-names";
+import { unmatchedSuppression } from "./rules/vep-c01-unmatched-suppression";
+import { tlsOff } from "./rules/vep-g01-tls-off";
+import { tlsSkipVerify } from "./rules/vep-g02-tls-skip-verify";
+import { tokenInSecret } from "./rules/vep-g03-token-in-secret";
+import { vaultPolicySudo } from "./rules/vep-g04-vault-policy-sudo";
+import { iamWildcard } from "./rules/vep-g05-iam-wildcard";
+import { irsaTrust } from "./rules/vep-g06-irsa-trust";
+import { networkPolicyOpen } from "./rules/vep-g07-network-policy-open";
+import { runAsRoot } from "./rules/vep-g08-run-as-root";
+import { privileged } from "./rules/vep-g09-privileged";
+import { writableRoot } from "./rules/vep-g10-writable-root";
+import { noLimits } from "./rules/vep-g11-no-limits";
+import { vaultReplicas } from "./rules/vep-g12-vault-replicas";
+import { noPdb } from "./rules/vep-g13-no-pdb";
+import { noAuditDevice } from "./rules/vep-g14-no-audit-device";
+import { kmsRotation } from "./rules/vep-g15-kms-rotation";
+import { bucketPublicAccess } from "./rules/vep-g16-bucket-public-access";
+import { refreshFloor } from "./rules/vep-g17-refresh-floor";
+import { certificateReload } from "./rules/vep-g18-certificate-reload";
+import type { Check } from "./types";
+
+/** Every check, in id order: cross-layer proofs (VEP-X), guardrails (VEP-G), the suppression check (VEP-C). */
+export const CHECKS: Check[] = [
+  secretReachability,
+  leastPrivilege,
+  neededFlows,
+  unneededFlows,
+  workloadIdentity,
+  awsAuthBinding,
+  kubernetesLogin,
+  boundServiceAccounts,
+  sealKey,
+  tlsNames,
+  tlsOff,
+  tlsSkipVerify,
+  tokenInSecret,
+  vaultPolicySudo,
+  iamWildcard,
+  irsaTrust,
+  networkPolicyOpen,
+  runAsRoot,
+  privileged,
+  writableRoot,
+  noLimits,
+  vaultReplicas,
+  noPdb,
+  noAuditDevice,
+  kmsRotation,
+  bucketPublicAccess,
+  refreshFloor,
+  certificateReload,
+  unmatchedSuppression,
+];

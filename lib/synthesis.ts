@@ -1,0 +1,37 @@
+import type { PlatformModel } from "../model";
+
+/**
+ * Everything a synth produces, in memory: the model, the Terraform JSON of each cdktf stack (with
+ * cdktf's manifest) and the Kubernetes manifests. `lib/write-synthesis.ts` writes it to disk,
+ * `lib/load-synthesis.ts` reads an existing output back, and checks, reviews and docs read it.
+ */
+
+// Terraform JSON and manifests are plain data.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = any;
+
+/** cdktf's manifest.json (cdktf/lib/manifest.js): the cdktf CLI's diff and deploy read it. */
+export interface CdktfManifest {
+  version: string;
+  stacks: Record<string, { name: string; constructPath: string; workingDirectory: string; synthesizedStackPath: string; stackMetadataPath: string; annotations: unknown[]; dependencies: string[] }>;
+}
+
+export interface TerraformSynthesis {
+  manifest: CdktfManifest;
+  /** Terraform JSON per stack name (what cdktf.out/stacks/<name>/cdk.tf.json holds). */
+  stacks: Record<string, Obj>;
+}
+
+export interface KubernetesSynthesis {
+  /** One object per manifest, keyed `<cluster>/<component>/<kind>-<name>.yaml` (its path below dist/). */
+  manifests: Record<string, Obj>;
+}
+
+export interface Synthesis {
+  model: PlatformModel;
+  terraform: TerraformSynthesis;
+  kubernetes: KubernetesSynthesis;
+}
+
+/** The cluster a manifest key belongs to. */
+export const clusterOfManifest = (key: string): string => key.slice(0, key.indexOf("/"));

@@ -1,0 +1,48 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import stringify from "json-stable-stringify";
+import { stringify as yaml } from "yaml";
+import type { KubernetesSynthesis, TerraformSynthesis } from "./synthesis";
+
+/** The files of a Terraform synthesis, as cdktf writes them (sorted keys, two spaces: json-stable-stringify). */
+export function terraformFiles(tf: TerraformSynthesis): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [name, json] of Object.entries(tf.stacks)) files[tf.manifest.stacks[name].synthesizedStackPath] = stringify(json, { space: 2 })!;
+  files["manifest.json"] = stringify(tf.manifest, { space: 2 })!;
+  return files;
+}
+
+function kustomization(resources: string[]): string {
+  return yaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...resources].sort() }, { lineWidth: 0 });
+}
+
+/**
+ * The files of a Kubernetes synthesis: one object per file, and a kustomization.yaml in every
+ * folder (Argo CD and Flux apply a folder as is).
+ */
+export function kubernetesFiles(k8s: KubernetesSynthesis): Record<string, string> {
+  const files: Record<string, string> = {};
+  const folders = new Map<string, string[]>();
+  const components = new Map<string, string[]>();
+  for (const [key, obj] of Object.entries(k8s.manifests)) {
+    files[key] = yaml(obj, { lineWidth: 0 });
+    const [cluster, component, file] = key.split("/");
+    const folder = `${cluster}/${component}`;
+    if (!folders.has(folder)) {
+      folders.set(folder, []);
+      components.set(cluster, [...(components.get(cluster) ?? []), component]);
+    }
+    folders.get(folder)!.push(file);
+  }
+  for (const [folder, names] of folders) files[`${folder}/kustomization.yaml`] = kustomization(names);
+  for (const [cluster, names] of components) files[`${cluster}/kustomization.yaml`] = kustomization(names);
+  return files;
+}
+
+/** Writes files (relative path -> text) into dir. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
