@@ -59,9 +59,11 @@ export class VaultStack extends PlatformStack {
     if (m.transit) new Transit(this, "transit", m.transit);
 
     // The pipeline's own policy is written first, so what this apply adds is already allowed to it.
+    // A bare address: a "${...}" reference (own.fqn) is an expression, which depends_on rejects.
     const own = policies.byName.get(vaultNames.terraform)!;
+    const address = `${own.terraformResourceType}.${own.friendlyUniqueId}`;
     for (const r of this.node.findAll()) {
-      if (r instanceof TerraformResource && r !== own) r.dependsOn = [...(r.dependsOn ?? []), own.fqn];
+      if (r instanceof TerraformResource && r !== own && r.terraformResourceType.startsWith("vault_")) r.dependsOn = [...(r.dependsOn ?? []), address];
     }
   }
 }

@@ -49,6 +49,8 @@ function dynamicCredentials(objects: RenderedObject[], vault: StackJson): Dynami
     const ref = obj.spec.dataFrom?.[0]?.sourceRef?.generatorRef;
     if (!ref) continue;
     const generator = find(objects, ref.kind, ref.name, obj.metadata.namespace);
+    // Certificates (pki/issue) are not leases of the store's token: each is valid for its own TTL.
+    if (!String(generator.spec.path).startsWith("/database/creds/")) continue;
     const auth = generator.spec.provider.auth.kubernetes;
     const role = k8sRoles.find((r) => r.role_name === auth.role && mountPath(r.backend) === auth.mountPath);
     if (!role) throw new Error(`${obj.metadata.namespace}/${obj.metadata.name}: no Kubernetes auth role ${auth.mountPath}/${auth.role} in the Vault stack`);

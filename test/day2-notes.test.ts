@@ -54,7 +54,10 @@ describe("(issue 14.7) GitOps never prunes a namespace or Vault's StatefulSet on
     await yieldToWorker();
     expect(base.objects.find((o) => key(o.obj) === "Namespace staging")!.obj.metadata.annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=confirm,Delete=confirm");
     const notes = notesOf(referenceCopy(), head);
-    expect(summary(notes)).toEqual(["VEP-D06 warning docs/runbooks/retire-database-role.md", "VEP-D11 warning docs/runbooks/retire-environment.md"]);
+    // staging's own transit key (issue 15: a key per environment) cannot be deleted either.
+    expect(summary(notes)).toEqual(["VEP-D10 error", "VEP-D06 warning docs/runbooks/retire-database-role.md", "VEP-D11 warning docs/runbooks/retire-environment.md"]);
+    expect(notes[0].message).toContain("transit key staging-payments is removed while deletionAllowed is false");
+    notes.splice(0, 1);
     expect(notes[0].message).toContain("vault lease revoke -prefix database/creds/staging-payment-service-payments; vault lease revoke -prefix database/creds/staging-payment-service-users; vault lease revoke -prefix database/creds/staging-user-service-users");
     expect(notes[0].message).toContain("(and connections staging-payments, staging-users)");
     expect(notes[1].message).toContain("environment staging is removed: GitOps stops managing shop-platform/env-staging. Namespace staging is pruned only after a person confirms it");
@@ -184,9 +187,16 @@ describe("day-2 notes: refusals and runbooks", () => {
     head.vault.transit = { keys: [] };
     head.services![1].transitKeys = [];
     head.services![1].vaultLogin = "kubernetes";
-    expect(summary(notesOf(referenceCopy(), head))).toEqual(["VEP-D10 error"]);
+    // One key per environment that used it (issue 15), each refused.
+    const keysNamed = (notes: { message: string }[]) => notes.map((n) => /transit key ([a-z0-9-]+)/.exec(n.message)![1]);
+    const removed = notesOf(referenceCopy(), head);
+    expect(summary(removed)).toEqual(["VEP-D10 error", "VEP-D10 error", "VEP-D10 error"]);
+    expect(keysNamed(removed)).toEqual(["dev-payments", "production-payments", "staging-payments"]);
     head.vault.transit = { keys: [{ name: "payments", type: "chacha20-poly1305" }] };
-    expect(summary(notesOf(referenceCopy(), head))).toEqual(["VEP-D10 error"]);
+    head.services![1].transitKeys = ["payments"];
+    const retyped = notesOf(referenceCopy(), head);
+    expect(summary(retyped)).toEqual(["VEP-D10 error", "VEP-D10 error", "VEP-D10 error"]);
+    expect(retyped[0].message).toContain("type aes256-gcm96 -> chacha20-poly1305 would replace the key");
   });
 
   it("the same spec twice has nothing to say", () => {

@@ -30,7 +30,9 @@ function triggerStub(vault: StackJson): Json {
   const signed = strip(vault.resource.vault_pki_secret_backend_root_sign_intermediate[SIGNED]);
   const lifetime = vault.resource.terraform_data ? { pki_intermediate_lifetime: strip(vault.resource.terraform_data.pki_intermediate_lifetime) } : {};
   // The stand-in's input holds only the arguments that force a new certificate in the provider.
-  const standIn = { input: { common_name: signed.common_name }, ...(signed.lifecycle ? { lifecycle: signed.lifecycle } : {}) };
+  // ignore_changes names the Vault resource's own arguments (issue 15), which the stand-in does not have.
+  const trigger = signed.lifecycle?.replace_triggered_by;
+  const standIn = { input: { common_name: signed.common_name }, ...(trigger ? { lifecycle: { replace_triggered_by: trigger } } : {}) };
   return { resource: { terraform_data: { ...lifetime, [SIGNED]: standIn } } };
 }
 
@@ -58,16 +60,17 @@ describe("(issue 14.5) an intermediateTtl change re-issues the intermediate and 
   it("the rendered stack: the lifetime resource, the trigger, the default issuer, the protected root", () => {
     const { vault } = synthStacks(referenceCopy());
     expect(strip(vault.resource.terraform_data.pki_intermediate_lifetime)).toEqual({ input: { ttl: "43800h" } });
-    expect(vault.resource.vault_pki_secret_backend_root_sign_intermediate[SIGNED].lifecycle).toEqual({ replace_triggered_by: ["terraform_data.pki_intermediate_lifetime"] });
+    expect(vault.resource.vault_pki_secret_backend_root_sign_intermediate[SIGNED].lifecycle).toEqual({ ignore_changes: ["permitted_dns_domains"], replace_triggered_by: ["terraform_data.pki_intermediate_lifetime"] });
     expect(Object.values(vault.resource.vault_pki_secret_backend_config_issuers).map(strip)).toEqual([
       {
         backend: "${vault_mount.pki_mount.path}",
         // set-signed returns only issuers new to the mount, in bundle order: the intermediate first.
         default: "${element(vault_pki_secret_backend_intermediate_set_signed.pki_intermediate.imported_issuers, 0)}",
         default_follows_latest_issuer: false,
+        depends_on: ["vault_policy.policy_terraform"],
       },
     ]);
-    expect(vault.resource.vault_pki_secret_backend_root_cert.pki_root.lifecycle).toEqual({ prevent_destroy: true });
+    expect(vault.resource.vault_pki_secret_backend_root_cert.pki_root.lifecycle).toEqual({ ignore_changes: ["max_path_length"], prevent_destroy: true });
   });
 
   it("Terraform replaces the signed intermediate when intermediateTtl changes", async () => {

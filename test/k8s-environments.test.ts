@@ -289,6 +289,8 @@ describe("(issue 15.6) a certificate a service asks for (vcluster example)", () 
       type: "kubernetes.io/tls",
       engineVersion: "v2",
       mergePolicy: "Replace",
+      // Stakater Reloader rolls the service when its certificate is re-issued (issue 14, secretReload: reloader).
+      metadata: { annotations: { "reloader.stakater.com/match": "true" } },
       data: { "tls.crt": "{{ .certificate }}\n{{ .issuing_ca }}", "tls.key": "{{ .private_key }}", "ca.crt": "{{ .issuing_ca }}" },
     });
     // The staging generator logs in through the vcluster's own mount, like its store.

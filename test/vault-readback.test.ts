@@ -30,6 +30,10 @@ const NORMALIZED_ARGUMENTS: Record<string, Record<string, { canonical: RegExp; e
     ttl: { canonical: SECONDS_STRING, evidence: "pkiSecretBackendRoleRead d.Set(k, secret.Data[k]); Vault returns the role TTL as int64 seconds (provider issue 1524)" },
     max_ttl: { canonical: SECONDS_STRING, evidence: "same as ttl" },
   },
+  vault_pki_secret_backend_config_auto_tidy: {
+    interval_duration: { canonical: SECONDS_STRING, evidence: "Vault returns the auto-tidy durations as integer seconds; the provider's acceptance test writes \"3m\" and reads back \"180\"" },
+    safety_buffer: { canonical: SECONDS_STRING, evidence: "same handler and read as interval_duration" },
+  },
 };
 
 /**
@@ -48,6 +52,7 @@ const STABLE_ARGUMENTS: Record<string, Record<string, string>> = {
   vault_aws_auth_backend_role: { token_ttl: "integer seconds both ways", token_max_ttl: "integer seconds both ways" },
   vault_approle_auth_backend_role: { token_ttl: "integer seconds both ways", token_max_ttl: "integer seconds both ways", secret_id_ttl: "integer seconds both ways" },
   vault_jwt_auth_backend_role: { token_ttl: "integer seconds both ways", token_max_ttl: "integer seconds both ways" },
+  vault_identity_mfa_totp: { period: "integer seconds both ways" },
 };
 
 const DURATION_NAME = /ttl|_seconds$|period|after|threshold|expiry|interval|stabilization|duration/;

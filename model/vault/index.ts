@@ -159,7 +159,8 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       // Every role issues below <namespace>.svc[.cluster.local]; the constraint holds for environments added later.
       permittedDnsDomains: ["svc", "svc.cluster.local"],
       urls: { root: pkiUrls(VAULT_MOUNTS.pkiRoot), intermediate: pkiUrls(VAULT_MOUNTS.pki) },
-      autoTidy: { intervalDuration: "12h", safetyBuffer: "72h" },
+      // In seconds, the form Vault reads back (12h, 72h): any other form shows a change on every plan.
+      autoTidy: { intervalDuration: "43200", safetyBuffer: "259200" },
       roles: spec.environments.map((env) => {
         const ns = environmentNamespace(env);
         // Vault reads a role's TTLs back as seconds (the provider stores them as given): seconds never differ.

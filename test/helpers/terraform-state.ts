@@ -76,6 +76,15 @@ function fillUnknowns(value: Json, unknown: Json, block: SchemaBlock | undefined
   return out;
 }
 
+/** The plan's after_sensitive marks as state paths: a state without them plans an update that changes only sensitivity. */
+function sensitivePaths(marks: Json, path: Json[] = []): Json[][] {
+  if (marks === true) return [path];
+  if (!marks || typeof marks !== "object") return [];
+  return Object.entries<Json>(marks).flatMap(([key, mark]) =>
+    sensitivePaths(mark, [...path, Array.isArray(marks) ? { type: "index", value: { value: Number(key), type: "number" } } : { type: "get_attr", value: key }]),
+  );
+}
+
 function providerKey(rc: ResourceChange): string {
   return `provider[${JSON.stringify(rc.provider_name ?? "registry.terraform.io/hashicorp/aws")}]`;
 }
@@ -92,7 +101,7 @@ function stateOf(resources: Map<string, { rc: ResourceChange; attributes: Json; 
       type: rc.type,
       name: rc.name,
       provider: providerKey(rc),
-      instances: [{ schema_version: version, attributes, sensitive_attributes: [] }],
+      instances: [{ schema_version: version, attributes, sensitive_attributes: sensitivePaths(rc.change.after_sensitive) }],
     })),
     check_results: null,
   };
@@ -122,6 +131,7 @@ export async function deployedBase(baseStackDir: string): Promise<DeployedBase> 
   if (!first.plan) throw new Error(`the base stack does not plan:\n${first.stderr}`);
   for (const rc of first.plan.resource_changes) record(rc);
 
+  let unsettled: string[] = [];
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     writeFileSync(statePath, JSON.stringify(stateOf(resources), null, 2));
     const again = await plan(`base-${round}.bin`);
@@ -132,8 +142,9 @@ export async function deployedBase(baseStackDir: string): Promise<DeployedBase> 
       return { rounds: round, state, planHead: (dir, opts) => planHead(tf, statePath, state, dir, opts) };
     }
     for (const rc of changes) record(rc);
+    unsettled = changes.map((rc) => `${rc.address} (${rc.change.actions.join(",")}): ${JSON.stringify(rc.change.before)} -> ${JSON.stringify(rc.change.after)}`);
   }
-  throw new Error(`the base state did not settle in ${MAX_ROUNDS} rounds`);
+  throw new Error(`the base state did not settle in ${MAX_ROUNDS} rounds; still changing:\n${unsettled.join("\n")}`);
 }
 
 async function planHead(tf: TerraformWorkdir, statePath: string, state: Json, headStackDir: string, opts: { patch?: (stack: Record<string, Json>) => void } = {}): Promise<HeadPlan> {

@@ -34,7 +34,7 @@ export interface ResourceChange {
   name: string;
   provider_name?: string;
   action_reason?: string;
-  change: { actions: string[]; before?: Record<string, unknown> | null; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+  change: { actions: string[]; before?: Record<string, unknown> | null; after: Record<string, unknown>; after_unknown: Record<string, unknown>; after_sensitive?: Record<string, unknown> | boolean };
 }
 export interface PlanJson {
   resource_changes: ResourceChange[];
