@@ -94,6 +94,17 @@ describe("hand-edited policies", () => {
   });
 });
 
+describe("VEP-G04: the terraform policy's sudo", () => {
+  it("is allowed on each exact root-protected path it applies, and refused on a glob, another root path or any other policy", async () => {
+    const s = structuredClone(await base("reference"));
+    const vault = s.terraform.stacks.vault.resource.vault_policy;
+    vault.policy_terraform.policy += '\npath "sys/auth/*" {\n  capabilities = ["update", "sudo"]\n}\npath "sys/raw/*" {\n  capabilities = ["read", "sudo"]\n}\n';
+    vault.policy_developer.policy += '\npath "sys/audit" {\n  capabilities = ["read", "sudo"]\n}\n';
+    const report = await runChecks(s, { checks: CHECKS.filter((c) => c.id === "VEP-G04") });
+    expect(report.findings.map((f) => f.message).sort()).toEqual(["policy developer grants sudo on sys/audit", "policy terraform grants sudo on sys/auth/*", "policy terraform grants sudo on sys/raw/*"]);
+  });
+});
+
 describe("the issue's breakages, each caught by its check", () => {
   const findings = async (edit: (s: Synthesis) => void, id: string) => {
     const s = structuredClone(await base("reference"));

@@ -111,7 +111,13 @@ export function declaredNeeds(spec: PlatformSpec): Record<string, { path: string
         ...svc.secrets.map((sec) => ({ path: `${VAULT_MOUNTS.kv}/data/${kvPaths.appSecret(env, svc.name, sec.name)}`, capabilities: ["read" as const] })),
         ...svc.sharedServices.map((shared) => ({ path: `${VAULT_MOUNTS.kv}/data/${kvPaths.sharedService(shared, env)}`, capabilities: ["read" as const] })),
         ...svc.databases.map((db) => ({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, svc.name, db.name)}`, capabilities: ["read" as const] })),
-        ...svc.transitKeys.flatMap((key) => ["encrypt", "decrypt"].map((op) => ({ path: `${VAULT_MOUNTS.transit}/${op}/${key}`, capabilities: ["update" as const] }))),
+        // The environment's own key; in production also the legacy shared key, for decryption only.
+        ...svc.transitKeys.flatMap((key) => [
+          ...["encrypt", "decrypt", "rewrap"].map((op) => ({ path: `${VAULT_MOUNTS.transit}/${op}/${vaultNames.transitKey(env, key)}`, capabilities: ["update" as const] })),
+          ...(spec.environments.find((e) => e.name === env)?.production && spec.vault.transit.keys.find((k) => k.name === key)?.legacySharedKey
+            ? [{ path: `${VAULT_MOUNTS.transit}/decrypt/${key}`, capabilities: ["update" as const] }]
+            : []),
+        ]),
       ];
     }
   }
