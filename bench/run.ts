@@ -1,0 +1,143 @@
+/**
+ * npm run bench [-- --sizes reference,100,500,1000,2000] [--runs 3] [--no-cdktf] [--write docs/benchmarks.md]
+ *
+ * Each size is synthesized in fresh processes, as a user runs them (`npm run synth` and
+ * `npm run check`), several times; the table gives the median wall time, the CPU time and peak RSS
+ * of every Node process of the run (bench/measure.cjs, preloaded), the ratio of each size to the
+ * previous one, and the resources per Terraform stack. `npx cdktf synth` of the reference (which
+ * renders only the Terraform half) runs in the same session for comparison. Run it on a quiet
+ * machine: the numbers are wall-clock.
+ */
+import { spawn } from "node:child_process";
+import { cpus } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { benchmarkSpec } from "./specs";
+
+const ROOT = resolve(__dirname, "..");
+const MEASURE = join(__dirname, "measure.cjs");
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+}
+
+interface Row {
+  size: string;
+  services: number;
+  synth: Sample[];
+  check: Sample[];
+  stacks: Record<string, number>;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs a command in a fresh process tree and measures it. */
+async function measured(cmd: string, args: string[], cwd: string): Promise<Sample> {
+  const rusage = join(mkdtempSync(join(tmpdir(), "vep-rusage-")), "rusage.jsonl");
+  writeFileSync(rusage, "");
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${MEASURE}`.trim(), VEP_BENCH_RUSAGE: rusage, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
+  const start = performance.now();
+  const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (c) => done({ code: c ?? -1, stderr: err }));
+  });
+  const wallMs = performance.now() - start;
+  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${code}\n${stderr.slice(-2000)}`);
+  const procs = readFileSync(rusage, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { userUs: number; systemUs: number; maxRssKb: number });
+  rmSync(join(rusage, ".."), { recursive: true, force: true });
+  return { wallMs, cpuMs: procs.reduce((n, p) => n + (p.userUs + p.systemUs) / 1000, 0), peakRssMb: Math.max(0, ...procs.map((p) => p.maxRssKb / 1024)) };
+}
+
+function resourcesPerStack(outDir: string): Record<string, number> {
+  const stacks: Record<string, number> = {};
+  for (const id of readdirSync(join(outDir, "stacks")).sort()) {
+    const json = JSON.parse(readFileSync(join(outDir, "stacks", id, "cdk.tf.json"), "utf8")) as { resource?: Record<string, object> };
+    stacks[id] = Object.values(json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0);
+  }
+  return stacks;
+}
+
+async function benchSize(size: string, runs: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), `vep-bench-${size}-`));
+  const services = size === "reference" ? 0 : Number(size);
+  // The reference runs exactly as `npm run synth` does (the bundled TypeScript spec); the others from JSON.
+  const specArgs = size === "reference" ? [] : [join(dir, "spec.json")];
+  if (size !== "reference") writeFileSync(specArgs[0], JSON.stringify(benchmarkSpec({ services })));
+  const node = (script: string, args: string[]) => measured(process.execPath, ["--require", "tsx/cjs", join(ROOT, script), ...args], ROOT);
+  const row: Row = { size, services, synth: [], check: [], stacks: {} };
+  for (let i = 0; i < runs; i++) {
+    const out = join(dir, `run-${i}`);
+    row.synth.push(await node("main.ts", [...specArgs, "--out", join(out, "cdktf.out"), "--dist", join(out, "dist")]));
+    row.check.push(await node("check.ts", specArgs));
+    if (i === runs - 1) row.stacks = resourcesPerStack(join(out, "cdktf.out"));
+    rmSync(out, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return row;
+}
+
+async function cdktfSynth(runs: number): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = mkdtempSync(join(tmpdir(), "vep-bench-cdktf-"));
+    samples.push(await measured(join(ROOT, "node_modules/.bin/cdktf"), ["synth", "--output", out], ROOT));
+    rmSync(out, { recursive: true, force: true });
+  }
+  return samples;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (x: number) => `${Math.round(x)} MB`;
+
+function table(rows: Row[], cdktf: Sample[] | undefined, runs: number): string {
+  const lines = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}; each figure is the median of ${runs} fresh runs.`,
+    "",
+    "| spec | `npm run synth` wall | CPU | peak RSS | × previous size | `npm run check` wall | check / synth | resources per stack |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  rows.forEach((r, i) => {
+    const wall = median(r.synth.map((x) => x.wallMs));
+    const prev = i > 0 ? median(rows[i - 1].synth.map((x) => x.wallMs)) : undefined;
+    const check = median(r.check.map((x) => x.wallMs));
+    const name = r.size === "reference" ? "reference" : `${r.services} services × 3 environments`;
+    const stacks = Object.entries(r.stacks).map(([id, n]) => `${id} ${n}`).join(", ");
+    lines.push(`| ${name} | ${s(wall)} | ${s(median(r.synth.map((x) => x.cpuMs)))} | ${mb(median(r.synth.map((x) => x.peakRssMb)))} | ${prev ? (wall / prev).toFixed(2) : "—"} | ${s(check)} | ${(check / wall).toFixed(2)} | ${stacks} |`);
+  });
+  if (cdktf) {
+    const ref = rows.find((r) => r.size === "reference");
+    const wall = median(cdktf.map((x) => x.wallMs));
+    lines.push("", `\`npx cdktf synth\` of the reference (the Terraform half only): ${s(wall)} wall, ${s(median(cdktf.map((x) => x.cpuMs)))} CPU, ${mb(median(cdktf.map((x) => x.peakRssMb)))} peak RSS${ref ? `; \`npm run synth\` (both layers) is ${(wall / median(ref.synth.map((x) => x.wallMs))).toFixed(1)}× faster` : ""}.`);
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { sizes: { type: "string" }, runs: { type: "string" }, "no-cdktf": { type: "boolean" }, write: { type: "string" } } });
+  const sizes = (values.sizes ?? "reference,100,500,1000,2000").split(",");
+  const runs = Number(values.runs ?? 3);
+  const rows: Row[] = [];
+  for (const size of sizes) {
+    process.stderr.write(`bench: ${size} ...\n`);
+    rows.push(await benchSize(size, runs));
+  }
+  const cdktf = values["no-cdktf"] ? undefined : (process.stderr.write("bench: npx cdktf synth ...\n"), await cdktfSynth(runs));
+  const text = table(rows, cdktf, runs);
+  console.log(text);
+  if (values.write) {
+    const doc = `# Benchmarks\n\nGenerated by \`npm run bench -- --write ${values.write}\` (bench/run.ts); the specs are bench/specs.ts.\n\n${text}\n`;
+    writeFileSync(resolve(values.write), doc);
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
