@@ -12,6 +12,8 @@ export interface BackendOptions {
 
 /** Local state (the default) or S3 with locking: S3-native (use_lockfile) or a named DynamoDB table. */
 export function configureBackend(stack: TerraformStack, backend: BackendModel, opts: BackendOptions): void {
+  // Terraform checks its own version at init: S3-native locking needs 1.10; otherwise terraform_data (1.4) is the newest feature used.
+  stack.addOverride("terraform.required_version", backend.type === "s3" && !backend.dynamodbTable ? ">= 1.10" : ">= 1.4");
   if (backend.type === "local") {
     // Relative to the stack's working directory (cdktf.out/stacks/<name>), so the file is the same on
     // every machine and the state survives a re-synth that replaces cdktf.out.

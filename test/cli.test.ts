@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,6 +21,21 @@ describe("main.ts (the synth command)", () => {
     expect({ tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) }).toEqual(hashA);
     expect((await runCli([], { cwd: b })).status).toBe(0);
     expect({ tf: treeHash(join(b, "cdktf.out")), k8s: treeHash(join(b, "dist")) }).toEqual(hashA);
+  });
+
+  it("needs no Terraform to synthesize: each stack states the Terraform it needs, and Terraform checks it at init", async () => {
+    // A PATH with node only: cdktf's DataResource would run `terraform version` during synth.
+    const bin = freshDir();
+    symlinkSync(process.execPath, join(bin, "node"));
+    const cwd = freshDir();
+    const r = await runCli([], { cwd, env: { PATH: bin } });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const required = (stack: string) => JSON.parse(readFileSync(join(cwd, `cdktf.out/stacks/${stack}/cdk.tf.json`), "utf8")).terraform.required_version;
+    expect([required("aws"), required("vault")]).toEqual([">= 1.4", ">= 1.4"]);
+    // S3-native locking (use_lockfile) came with Terraform 1.10.
+    expect((await runCli([], { cwd, env: { PATH: bin, VAULT_EKS_STATE_BUCKET: "shop-terraform-state" } })).status).toBe(0);
+    expect([required("aws"), required("vault")]).toEqual([">= 1.10", ">= 1.10"]);
   });
 
   it("keeps local state outside cdktf.out, addressed relatively", async () => {

@@ -8,9 +8,10 @@ import { PkiSecretBackendIntermediateSetSigned } from "@cdktf/provider-vault/lib
 import { PkiSecretBackendRole } from "@cdktf/provider-vault/lib/pki-secret-backend-role";
 import { PkiSecretBackendRootCert } from "@cdktf/provider-vault/lib/pki-secret-backend-root-cert";
 import { PkiSecretBackendRootSignIntermediate } from "@cdktf/provider-vault/lib/pki-secret-backend-root-sign-intermediate";
-import { DataResource, Fn } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { VaultModel } from "../../model/vault";
+import { TerraformData } from "../terraform-data";
 
 /** Root CA in its own mount, an intermediate that issues, and one role per environment. */
 export class Pki extends Construct {
@@ -46,7 +47,7 @@ export class Pki extends Construct {
     });
     // The provider neither re-signs on a ttl change nor reads it back (update and read are no-ops):
     // this resource carries the lifetime, and a change to it re-signs the intermediate.
-    const lifetime = new DataResource(this, "intermediate_lifetime", { input: { ttl: pki.intermediateTtl } });
+    const lifetime = new TerraformData(this, "intermediate_lifetime", { input: { ttl: pki.intermediateTtl } });
     const signed = new PkiSecretBackendRootSignIntermediate(this, "intermediate_signed", {
       backend: rootMount.path,
       csr: csr.csr,
