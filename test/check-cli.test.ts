@@ -42,7 +42,7 @@ describe("npm run check", () => {
     const cwd = fresh();
     const r = await runCheck([], cwd);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("shop: 29 checks on the output of reference spec (spec/reference.ts)");
+    expect(r.stdout).toContain("shop: 43 checks on the output of reference spec (spec/reference.ts)");
     expect(r.stdout).toContain("0 errors, 0 warnings, 0 suppressed");
     expect(existsSync(join(cwd, "cdktf.out")) || existsSync(join(cwd, "dist"))).toBe(false);
   });
@@ -89,7 +89,7 @@ describe("npm run check", () => {
     });
 
     it("JSON with the suppression: exit 0, the finding listed as suppressed with its reason", () => {
-      expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 1 });
+      expect(json.summary).toEqual({ errors: 0, warnings: 0, notes: 2, suppressed: 1 });
       expect(json.findings).toEqual([]);
       expect(json.suppressed).toEqual([
         { check: "VEP-G07", severity: "error", resource: "shop-platform/vault/networkpolicy-vault-server.yaml", message: "ingress[4] admits 0.0.0.0/0", reason: "the partner network reaches Vault through the WAF only" },
