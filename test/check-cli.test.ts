@@ -134,9 +134,21 @@ describe("npm run check", () => {
     delete job.spec.jobTemplate.spec.template.spec.securityContext.runAsNonRoot;
     delete job.spec.jobTemplate.spec.template.spec.containers[0].securityContext.runAsNonRoot;
     writeFileSync(file, stringify(job));
+    // The issue-15 guardrails read the written trees too: a committed policy and start script edited by hand.
+    const stackFile = join(cwd, "cdktf.out/stacks/vault/cdk.tf.json");
+    const stack = JSON.parse(readFileSync(stackFile, "utf8"));
+    stack.resource.vault_policy.policy_svc_dev_payment_service.policy += '\npath "transit/decrypt/production-payments" {\n  capabilities = ["update"]\n}\n';
+    writeFileSync(stackFile, JSON.stringify(stack, null, 2));
+    const statefulSetFile = join(cwd, "dist/shop-platform/vault/statefulset-vault.yaml");
+    const statefulSet = parseYaml(readFileSync(statefulSetFile, "utf8"));
+    const vault = statefulSet.spec.template.spec.containers.find((c: { name: string }) => c.name === "vault");
+    vault.command[2] = vault.command[2].replace("ulimit -c 0\n", "");
+    writeFileSync(statefulSetFile, stringify(statefulSet));
     const r = await runCheck(["--no-synth", "--out", "cdktf.out", "--dist", "dist"], cwd);
     expect(r.status).toBe(4);
     expect(r.stdout).toContain("  VEP-G08 shop-platform/vault-backup/cronjob-vault-snapshot.yaml\n    container upload may run as root (runAsNonRoot is not true)");
+    expect(r.stdout).toContain("  VEP-G19 vault/vault_policy.policy_svc_dev_payment_service\n    policy svc-dev-payment-service (environment dev) may decrypt with production-payments (environment production's key)");
+    expect(r.stdout).toContain("  VEP-G25 shop-platform/vault/statefulset-vault.yaml\n    container vault starts vault server without ulimit -c 0 before exec");
     const clean = await runCheck(["--no-synth", "--dist", join(cwd, "nowhere")], cwd);
     expect(clean.status).toBe(2);
   }, 180_000);

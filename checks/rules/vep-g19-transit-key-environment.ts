@@ -2,10 +2,12 @@ import type { Check } from "../types";
 import { fx } from "../util";
 import { environmentPrefix, environments, grantOn, mountPaths, PROBE, policyEnvironment } from "../output";
 
-/** Transit endpoints that use a key (transit/<op>/<key>): each reads, forges or exports data under it. */
-const OPERATIONS = ["encrypt", "decrypt", "rewrap", "datakey/plaintext", "datakey/wrapped", "sign", "verify", "hmac", "export/encryption-key", "export/hmac-key", "export/signing-key", "backup"];
-// Transit operations are writes; export and backup are reads.
-const USE = ["create", "update", "patch", "read"];
+/** Transit endpoints that use a key (transit/<op>/<key>), with the capability each request needs: each reads, forges or exports data under it. */
+const WRITE = ["create", "update"];
+const OPERATIONS: [string, string[]][] = [
+  ...["encrypt", "decrypt", "rewrap", "datakey/plaintext", "datakey/wrapped", "sign", "verify", "hmac"].map((op): [string, string[]] => [op, WRITE]),
+  ...["export/encryption-key", "export/hmac-key", "export/signing-key", "backup"].map((op): [string, string[]] => [op, ["read"]]),
+];
 
 /**
  * A machine policy of one environment (eso-<env>, svc-<env>-<service>) may use only that
@@ -36,11 +38,11 @@ export const transitKeyEnvironment: Check = {
       const production = envs.find((e) => e.name === env)?.production === true;
       const byRule = new Map<string, string[]>();
       for (const mount of mounts) {
-        for (const op of OPERATIONS) {
+        for (const [op, needs] of OPERATIONS) {
           for (const key of probes) {
             const path = `${mount}/${op}/${key}`;
             const { caps, rule } = grantOn(p.rules, path);
-            if (!rule || !caps.some((c) => USE.includes(c))) continue;
+            if (!rule || !caps.some((c) => needs.includes(c))) continue;
             const owner = environmentPrefix(ctx, key);
             if (owner === env) continue;
             if (production && op === "decrypt" && legacy.has(key)) continue;
