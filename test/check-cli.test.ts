@@ -90,7 +90,11 @@ describe("npm run check", () => {
 
     it("JSON with the suppression: exit 0, the finding listed as suppressed with its reason", () => {
       expect(json.summary).toEqual({ errors: 0, warnings: 0, notes: 2, suppressed: 1 });
-      expect(json.findings).toEqual([]);
+      // Only the notes remain: info findings state the kit's choices and fail nothing.
+      expect(json.findings.map((f) => [f.check, (f as { severity?: string }).severity])).toEqual([
+        ["VEP-G28", "info"],
+        ["VEP-G32", "info"],
+      ]);
       expect(json.suppressed).toEqual([
         { check: "VEP-G07", severity: "error", resource: "shop-platform/vault/networkpolicy-vault-server.yaml", message: "ingress[4] admits 0.0.0.0/0", reason: "the partner network reaches Vault through the WAF only" },
       ]);
@@ -103,7 +107,11 @@ describe("npm run check", () => {
       expect(validate(sarif), JSON.stringify(validate.errors, null, 2)).toBe(true);
       const run = sarif.runs[0];
       expect(run.tool.driver.rules.map((r) => r.id)).toContain("VEP-X01");
-      expect(run.results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation?.artifactLocation.uri])).toEqual([["VEP-G07", "error", "dist/shop-platform/vault/networkpolicy-vault-server.yaml"]]);
+      expect(run.results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation?.artifactLocation.uri])).toEqual([
+        ["VEP-G07", "error", "dist/shop-platform/vault/networkpolicy-vault-server.yaml"],
+        ["VEP-G28", "note", "cdktf.out/stacks/aws/cdk.tf.json"],
+        ["VEP-G32", "note", "dist/shop-platform/vault/configmap-vault-config.yaml"],
+      ]);
     });
 
     it("a suppression that matches nothing is a warning (exit 0), located at the spec file in SARIF", async () => {
