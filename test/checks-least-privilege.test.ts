@@ -64,7 +64,7 @@ describe("VEP-G20: no policy can grant itself more", () => {
         'VEP-G20 vault/vault_policy.policy_ci_argocd: policy ci-argocd may restore raft snapshots: [update] on sys/storage/raft/snapshot-force through rule "sys/storage/raft/snapshot-force"',
         'VEP-G20 vault/vault_policy.policy_developer: policy developer may write identity groups or entities (group policies, aliases): [create, update] on identity/group/name/vep-check-probe through rule "identity/group/name/*"',
         'VEP-G20 vault/vault_policy.policy_eso_dev: policy eso-dev may reconfigure an auth method\'s identity source: [update] on auth/kubernetes/config through rule "auth/kubernetes/config"',
-        'VEP-G20 vault/vault_policy.policy_eso_dev: policy eso-dev may write login roles (a role names the policies its logins get): [create, update] on auth/kubernetes/role/raft-snapshot through rule "auth/kubernetes/role/+"',
+        'VEP-G20 vault/vault_policy.policy_eso_dev: policy eso-dev may write login roles (a role names the policies its logins get): [create, update] on auth/kubernetes/role/vep-check-probe through rule "auth/kubernetes/role/+"',
       ].sort(),
     );
   });
@@ -88,14 +88,14 @@ describe("VEP-G21: the terraform policy reads no data, by Vault's priority match
     const found = await findings((s) => {
       addRules(s, "policy_terraform", ["transit/+/dev-payments", ["update"]], ["secret/data/apps/+/payment-service/*", ["read"]]);
     }, "VEP-G21");
-    expect(found).toEqual(['VEP-G21 vault/vault_policy.policy_terraform: policy terraform may read secret values: [read] on secret/data/apps/dev/payment-service/stripe through rule "secret/data/apps/+/payment-service/*"']);
+    expect(found).toEqual(['VEP-G21 vault/vault_policy.policy_terraform: policy terraform may read secret values: [read] on secret/data/apps/vep-check-probe/payment-service/vep-check-probe through rule "secret/data/apps/+/payment-service/*"']);
   });
 
   it("a raft snapshot save and a certificate issue are refused", async () => {
     const found = await findings((s) => addRules(s, "policy_terraform", ["sys/storage/raft/snapshot", ["read"]], ["pki/issue/+", ["update"]]), "VEP-G21");
     expect(found.sort()).toEqual(
       [
-        'VEP-G21 vault/vault_policy.policy_terraform: policy terraform may issue certificates: [update] on pki/issue/dev-cert through rule "pki/issue/+"',
+        'VEP-G21 vault/vault_policy.policy_terraform: policy terraform may issue certificates: [update] on pki/issue/vep-check-probe through rule "pki/issue/+"',
         'VEP-G21 vault/vault_policy.policy_terraform: policy terraform may save raft snapshots (every secret, encrypted only by the seal): [read] on sys/storage/raft/snapshot through rule "sys/storage/raft/snapshot"',
       ].sort(),
     );

@@ -38,7 +38,7 @@ const FAMILIES: Family[] = [
     what: "write ACL policies",
     member: /^sys\/(policies\/acl|policy)\/[^/]+$/,
     caps: WRITE,
-    probes: (a) => [...a.policies, PROBE].flatMap((n) => [`sys/policies/acl/${n}`, `sys/policy/${n}`]),
+    probes: () => [`sys/policies/acl/${PROBE}`, `sys/policy/${PROBE}`],
     applied: (a, path) => path.startsWith("sys/policies/acl/") && a.policies.has(path.slice("sys/policies/acl/".length)),
   },
   {
@@ -59,7 +59,7 @@ const FAMILIES: Family[] = [
     what: "write login roles (a role names the policies its logins get)",
     member: /^auth\/(.+\/role\/[^/]+|token\/roles\/[^/]+)$/,
     caps: WRITE,
-    probes: (a) => [...mountsAndProbe(a).flatMap((m) => [...[...a.roles].filter((r) => r.startsWith(`auth/${m}/`)), `auth/${m}/role/${PROBE}`]), `auth/token/roles/${PROBE}`],
+    probes: (a) => [...mountsAndProbe(a).map((m) => `auth/${m}/role/${PROBE}`), `auth/token/roles/${PROBE}`],
     applied: (a, path) => a.roles.has(path),
   },
   {

@@ -8,8 +8,8 @@ const WRITE = ["create", "update", "patch"];
 
 /**
  * The terraform policy configures; it never reads what Vault protects. Each family is probed on
- * every mount of its engine, with the names the stack renders and a name no spec generates, and on
- * the policy's own rules there (a glob is instantiated), with Vault's ACL matching.
+ * every mount of its engine, with a name no spec generates and with the policy's own rules there
+ * (exact paths as written, a glob instantiated), with Vault's ACL matching.
  */
 export const terraformReadsData: Check = {
   id: "VEP-G21",
@@ -21,24 +21,13 @@ export const terraformReadsData: Check = {
   run(ctx) {
     const p = ctx.policies.get(vaultNames.terraform);
     if (!p) return [];
-    const keys = [...ctx.resources("vault_transit_secret_backend_key").map((r) => String(r.value.name)), PROBE];
-    const dbRoles = [...ctx.resources("vault_database_secret_backend_role").map((r) => String(r.value.name)), PROBE];
-    const pkiRoles = [...ctx.resources("vault_pki_secret_backend_role").map((r) => String(r.value.name)), PROBE];
-    const kvData = (m: string) => [
-      `${m}/data/${PROBE}`,
-      ...ctx
-        .resources("vault_generic_endpoint")
-        .map((r) => String(r.value.path))
-        .filter((path) => path.startsWith(`${m}/metadata/`))
-        .map((path) => `${m}/data/${path.slice(m.length + "/metadata/".length)}`),
-    ];
     const families: { what: string; caps: string[]; member: RegExp; paths: string[] }[] = [
-      ...mountPaths(ctx, "kv", "kv-v2").map((m) => ({ what: "read secret values", caps: READ, member: new RegExp(`^${m}/data/`), paths: kvData(m) })),
-      ...mountPaths(ctx, "database").map((m) => ({ what: "issue database credentials", caps: READ, member: new RegExp(`^${m}/(creds|static-creds)/`), paths: dbRoles.map((r) => `${m}/creds/${r}`) })),
-      ...mountPaths(ctx, "pki").map((m) => ({ what: "issue certificates", caps: WRITE, member: new RegExp(`^${m}/(issue|issuer/[^/]+/issue)/`), paths: pkiRoles.map((r) => `${m}/issue/${r}`) })),
+      ...mountPaths(ctx, "kv", "kv-v2").map((m) => ({ what: "read secret values", caps: READ, member: new RegExp(`^${m}/data/`), paths: [`${m}/data/${PROBE}`] })),
+      ...mountPaths(ctx, "database").map((m) => ({ what: "issue database credentials", caps: READ, member: new RegExp(`^${m}/(creds|static-creds)/`), paths: [`${m}/creds/${PROBE}`, `${m}/static-creds/${PROBE}`] })),
+      ...mountPaths(ctx, "pki").map((m) => ({ what: "issue certificates", caps: WRITE, member: new RegExp(`^${m}/(issue|issuer/[^/]+/issue)/`), paths: [`${m}/issue/${PROBE}`] })),
       ...mountPaths(ctx, "transit").flatMap((m) => [
-        { what: "decrypt with transit keys", caps: WRITE, member: new RegExp(`^${m}/decrypt/`), paths: keys.map((k) => `${m}/decrypt/${k}`) },
-        { what: "export transit keys", caps: READ, member: new RegExp(`^${m}/export/`), paths: keys.map((k) => `${m}/export/encryption-key/${k}`) },
+        { what: "decrypt with transit keys", caps: WRITE, member: new RegExp(`^${m}/decrypt/`), paths: [`${m}/decrypt/${PROBE}`] },
+        { what: "export transit keys", caps: READ, member: new RegExp(`^${m}/export/`), paths: [`${m}/export/encryption-key/${PROBE}`] },
       ]),
       { what: "save raft snapshots (every secret, encrypted only by the seal)", caps: READ, member: /^sys\/storage\/raft\/snapshot$/, paths: ["sys/storage/raft/snapshot"] },
     ];
