@@ -27,6 +27,20 @@ import { kmsRotation } from "./rules/vep-g15-kms-rotation";
 import { bucketPublicAccess } from "./rules/vep-g16-bucket-public-access";
 import { refreshFloor } from "./rules/vep-g17-refresh-floor";
 import { certificateReload } from "./rules/vep-g18-certificate-reload";
+import { transitKeyEnvironment } from "./rules/vep-g19-transit-key-environment";
+import { rootEquivalentPolicy } from "./rules/vep-g20-root-equivalent-policy";
+import { terraformReadsData } from "./rules/vep-g21-terraform-reads-data";
+import { auditOffPod } from "./rules/vep-g22-audit-off-pod";
+import { auditFailureAlert } from "./rules/vep-g23-audit-failure-alert";
+import { oidcUserClaim } from "./rules/vep-g24-oidc-user-claim";
+import { vaultCoreDumps } from "./rules/vep-g25-vault-core-dumps";
+import { snapshotBucketEncryption } from "./rules/vep-g26-snapshot-bucket-encryption";
+import { snapshotObjectLock } from "./rules/vep-g27-snapshot-object-lock";
+import { snapshotAccessLogs } from "./rules/vep-g28-snapshot-access-logs";
+import { forwardedClientAddress } from "./rules/vep-g29-forwarded-client-address";
+import { pkiBounds } from "./rules/vep-g30-pki-bounds";
+import { kvProductionCas } from "./rules/vep-g31-kv-production-cas";
+import { metricsUnauthenticated } from "./rules/vep-g32-metrics-unauthenticated";
 import type { Check } from "./types";
 
 /** Every check, in id order: cross-layer proofs (VEP-X), guardrails (VEP-G), the suppression check (VEP-C). */
@@ -59,5 +73,19 @@ export const CHECKS: Check[] = [
   bucketPublicAccess,
   refreshFloor,
   certificateReload,
+  transitKeyEnvironment,
+  rootEquivalentPolicy,
+  terraformReadsData,
+  auditOffPod,
+  auditFailureAlert,
+  oidcUserClaim,
+  vaultCoreDumps,
+  snapshotBucketEncryption,
+  snapshotObjectLock,
+  snapshotAccessLogs,
+  forwardedClientAddress,
+  pkiBounds,
+  kvProductionCas,
+  metricsUnauthenticated,
   unmatchedSuppression,
 ];

@@ -52,7 +52,8 @@ export async function runChecks(synthesis: Synthesis, opts: { checks?: Check[]; 
       findings.push({ check: UNMATCHED_SUPPRESSION, severity: "warning", resource: `suppressions: ${s.rule} ${s.resource}`, message: `the suppression matches no finding of ${s.rule} (remove it, or correct the rule id or resource)` });
     }
   }
-  const order = (f: Finding) => `${f.severity === "error" ? 0 : 1} ${f.check} ${f.resource} ${f.message}`;
+  const rank = { error: 0, warning: 1, info: 2 };
+  const order = (f: Finding) => `${rank[f.severity]} ${f.check} ${f.resource} ${f.message}`;
   findings.sort((a, b) => order(a).localeCompare(order(b)));
   return { platform: synthesis.model.name, checks, findings, suppressed };
 }
@@ -68,3 +69,6 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 export const errorsIn = (r: CheckReport) => r.findings.filter((f) => f.severity === "error");
+
+/** Findings that ask for a change (errors and warnings); info findings state a deliberate choice. */
+export const actionableIn = (r: CheckReport) => r.findings.filter((f) => f.severity !== "info");

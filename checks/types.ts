@@ -1,7 +1,8 @@
 import type { Obj, Synthesis } from "../lib/synthesis";
 import type { CheckContext } from "./context";
 
-export type Severity = "error" | "warning";
+/** info: a weaker choice the spec makes on purpose, stated with its reason; it never fails check or synth. */
+export type Severity = "error" | "warning" | "info";
 
 /** One problem found in the synthesized output. */
 export interface Finding {

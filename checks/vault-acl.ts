@@ -61,11 +61,18 @@ export function comparePriority(a: string, b: string): number {
 
 /** Capabilities granted on `path` by the union of the given rules (from one or several policies). */
 export function capabilitiesFor(rules: AclRule[], path: string): Set<string> {
-  const matching = rules.filter((r) => patternMatches(r.path, path));
-  if (matching.length === 0) return new Set();
-  const winner = matching.reduce((best, r) => (comparePriority(r.path, best) > 0 ? r.path : best), matching[0].path);
-  const caps = new Set(matching.filter((r) => r.path === winner).flatMap((r) => r.capabilities));
+  const winner = winningPattern(rules, path);
+  if (winner === undefined) return new Set();
+  const matching = rules.filter((r) => r.path === winner);
+  const caps = new Set(matching.flatMap((r) => r.capabilities));
   return caps.has("deny") ? new Set(["deny"]) : caps;
+}
+
+/** The pattern Vault applies to `path` (an exact rule, else the highest-priority match), or undefined when none matches. */
+export function winningPattern(rules: AclRule[], path: string): string | undefined {
+  const matching = rules.filter((r) => patternMatches(r.path, path));
+  if (matching.length === 0) return undefined;
+  return matching.reduce((best, r) => (comparePriority(r.path, best) > 0 ? r.path : best), matching[0].path);
 }
 
 export function allows(rules: AclRule[], path: string, capability: string): boolean {

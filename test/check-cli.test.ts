@@ -42,7 +42,7 @@ describe("npm run check", () => {
     const cwd = fresh();
     const r = await runCheck([], cwd);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("shop: 29 checks on the output of reference spec (spec/reference.ts)");
+    expect(r.stdout).toContain("shop: 43 checks on the output of reference spec (spec/reference.ts)");
     expect(r.stdout).toContain("0 errors, 0 warnings, 0 suppressed");
     expect(existsSync(join(cwd, "cdktf.out")) || existsSync(join(cwd, "dist"))).toBe(false);
   });
@@ -89,8 +89,12 @@ describe("npm run check", () => {
     });
 
     it("JSON with the suppression: exit 0, the finding listed as suppressed with its reason", () => {
-      expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 1 });
-      expect(json.findings).toEqual([]);
+      expect(json.summary).toEqual({ errors: 0, warnings: 0, notes: 2, suppressed: 1 });
+      // Only the notes remain: info findings state the kit's choices and fail nothing.
+      expect(json.findings.map((f) => [f.check, (f as { severity?: string }).severity])).toEqual([
+        ["VEP-G28", "info"],
+        ["VEP-G32", "info"],
+      ]);
       expect(json.suppressed).toEqual([
         { check: "VEP-G07", severity: "error", resource: "shop-platform/vault/networkpolicy-vault-server.yaml", message: "ingress[4] admits 0.0.0.0/0", reason: "the partner network reaches Vault through the WAF only" },
       ]);
@@ -103,7 +107,11 @@ describe("npm run check", () => {
       expect(validate(sarif), JSON.stringify(validate.errors, null, 2)).toBe(true);
       const run = sarif.runs[0];
       expect(run.tool.driver.rules.map((r) => r.id)).toContain("VEP-X01");
-      expect(run.results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation?.artifactLocation.uri])).toEqual([["VEP-G07", "error", "dist/shop-platform/vault/networkpolicy-vault-server.yaml"]]);
+      expect(run.results.map((r) => [r.ruleId, r.level, r.locations[0].physicalLocation?.artifactLocation.uri])).toEqual([
+        ["VEP-G07", "error", "dist/shop-platform/vault/networkpolicy-vault-server.yaml"],
+        ["VEP-G28", "note", "cdktf.out/stacks/aws/cdk.tf.json"],
+        ["VEP-G32", "note", "dist/shop-platform/vault/configmap-vault-config.yaml"],
+      ]);
     });
 
     it("a suppression that matches nothing is a warning (exit 0), located at the spec file in SARIF", async () => {
@@ -134,9 +142,21 @@ describe("npm run check", () => {
     delete job.spec.jobTemplate.spec.template.spec.securityContext.runAsNonRoot;
     delete job.spec.jobTemplate.spec.template.spec.containers[0].securityContext.runAsNonRoot;
     writeFileSync(file, stringify(job));
+    // The issue-15 guardrails read the written trees too: a committed policy and start script edited by hand.
+    const stackFile = join(cwd, "cdktf.out/stacks/vault/cdk.tf.json");
+    const stack = JSON.parse(readFileSync(stackFile, "utf8"));
+    stack.resource.vault_policy.policy_svc_dev_payment_service.policy += '\npath "transit/decrypt/production-payments" {\n  capabilities = ["update"]\n}\n';
+    writeFileSync(stackFile, JSON.stringify(stack, null, 2));
+    const statefulSetFile = join(cwd, "dist/shop-platform/vault/statefulset-vault.yaml");
+    const statefulSet = parseYaml(readFileSync(statefulSetFile, "utf8"));
+    const vault = statefulSet.spec.template.spec.containers.find((c: { name: string }) => c.name === "vault");
+    vault.command[2] = vault.command[2].replace("ulimit -c 0\n", "");
+    writeFileSync(statefulSetFile, stringify(statefulSet));
     const r = await runCheck(["--no-synth", "--out", "cdktf.out", "--dist", "dist"], cwd);
     expect(r.status).toBe(4);
     expect(r.stdout).toContain("  VEP-G08 shop-platform/vault-backup/cronjob-vault-snapshot.yaml\n    container upload may run as root (runAsNonRoot is not true)");
+    expect(r.stdout).toContain("  VEP-G19 vault/vault_policy.policy_svc_dev_payment_service\n    policy svc-dev-payment-service (environment dev) may decrypt with production-payments (environment production's key)");
+    expect(r.stdout).toContain("  VEP-G25 shop-platform/vault/statefulset-vault.yaml\n    container vault starts vault server without ulimit -c 0 before exec");
     const clean = await runCheck(["--no-synth", "--dist", join(cwd, "nowhere")], cwd);
     expect(clean.status).toBe(2);
   }, 180_000);

@@ -7,7 +7,7 @@ export function jsonReport(r: CheckReport, source: string): string {
     {
       platform: r.platform,
       source,
-      summary: { errors: count("error"), warnings: count("warning"), suppressed: r.suppressed.length },
+      summary: { errors: count("error"), warnings: count("warning"), notes: count("info"), suppressed: r.suppressed.length },
       checks: r.checks.map((c) => ({ id: c.id, severity: c.severity, title: c.title, fix: c.fix })),
       findings: r.findings,
       suppressed: r.suppressed.map((s) => ({ ...s.finding, reason: s.reason })),

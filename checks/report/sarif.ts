@@ -1,7 +1,10 @@
 import type { Synthesis } from "../../lib/synthesis";
 import { terraformFiles } from "../../lib/write-synthesis";
 import type { CheckReport } from "../run";
-import type { Finding } from "../types";
+import type { Finding, Severity } from "../types";
+
+/** SARIF 2.1.0 §3.58.6: "note" is the level of a finding that needs no change. */
+const sarifLevel: Record<Severity, string> = { error: "error", warning: "warning", info: "note" };
 
 export interface SarifPaths {
   /** The Terraform and Kubernetes output folders and the spec file, relative to the repository root. */
@@ -44,12 +47,12 @@ export function sarifReport(r: CheckReport, synthesis: Synthesis, paths: SarifPa
     shortDescription: { text: c.title },
     fullDescription: { text: c.rationale },
     help: { text: `${c.fix} (applies to: ${c.appliesTo.join(", ")})` },
-    defaultConfiguration: { level: c.severity },
+    defaultConfiguration: { level: sarifLevel[c.severity] },
   }));
   const result = (f: Finding, reason?: string) => ({
     ruleId: f.check,
     ...(ids.includes(f.check) ? { ruleIndex: ids.indexOf(f.check) } : {}),
-    level: f.severity,
+    level: sarifLevel[f.severity],
     message: { text: `${f.resource}: ${f.message}` },
     locations: location(f),
     ...(reason ? { suppressions: [{ kind: "external", justification: reason }] } : {}),

@@ -4,7 +4,7 @@ import type { CheckReport } from "../run";
 export function textReport(r: CheckReport, source: string): string {
   const byId = new Map(r.checks.map((c) => [c.id, c]));
   const lines = [`${r.platform}: ${r.checks.length} checks on the output of ${source}`];
-  for (const [severity, title] of [["error", "errors"], ["warning", "warnings"]] as const) {
+  for (const [severity, title] of [["error", "errors"], ["warning", "warnings"], ["info", "notes"]] as const) {
     const list = r.findings.filter((f) => f.severity === severity);
     if (list.length === 0) continue;
     lines.push("", `${title} (${list.length}):`);
@@ -22,6 +22,6 @@ export function textReport(r: CheckReport, source: string): string {
     const n = r.findings.filter((f) => f.severity === sev).length;
     return `${n} ${word}${n === 1 ? "" : "s"}`;
   };
-  lines.push("", `${count("error", "error")}, ${count("warning", "warning")}, ${r.suppressed.length} suppressed`);
+  lines.push("", `${count("error", "error")}, ${count("warning", "warning")}, ${r.suppressed.length} suppressed, ${count("info", "note")}`);
   return lines.join("\n");
 }

@@ -191,6 +191,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     namespaceDeletionGuard: deletionGuardAnnotations(ENVIRONMENT_DELETION_GUARD),
     cluster: env.cluster.type === "primary" ? spec.cluster.name : env.cluster.name,
     primary: env.cluster.type === "primary",
+    production: env.production,
     caCertificatePem: spec.vault.tls.caCertificate,
     serviceAccounts,
     ...(store.kind === "SecretStore" ? { secretStore: store } : {}),

@@ -214,6 +214,8 @@ export interface EnvironmentModel {
   namespaceDeletionGuard: Record<string, string>;
   cluster: string;
   primary: boolean;
+  /** environments[].production: the checks hold production to stricter settings (KV check-and-set, the legacy transit key). */
+  production: boolean;
   caCertificatePem: string;
   serviceAccounts: ServiceAccountModel[];
   /** Dedicated clusters: the namespaced store and the auth-delegator binding its service account needs. */
