@@ -493,6 +493,8 @@ const stateSchema = z.discriminatedUnion("backend", [
 ]);
 
 export const platformSpecSchema = z.strictObject({
+  /** The JSON Schema an editor checks the file against, e.g. "../spec/platform.schema.json" (JSON files; YAML files use a `# yaml-language-server: $schema=...` comment). Ignored by the tool. */
+  $schema: z.string().optional(),
   /** Platform name, prefix of every AWS name. At most 20 characters. */
   name: dnsLabel.max(20, "at most 20 characters (it prefixes AWS names with length limits)"),
   aws: z.strictObject({
