@@ -50,8 +50,8 @@ function objectMetric(metric: string, namespace: string, matchers: string): stri
  * providers/v1/vault/client_get.go), so "last update" is the last time ESO wrote the Secret from Vault.
  * ESO sets externalsecret_status_condition{condition="Ready", status="True"} to 1 after a successful
  * sync and to 0 when a sync fails (esmetrics.UpdateExternalSecretCondition): never 1 during a whole
- * rotation period means the Secret was not updated for that long. One rule per namespace and period,
- * in both label layouts of ESO's metrics (objectMetric), for the primary cluster's environments (a
+ * rotation period means the Secret was not updated for that long. One alert, one term per namespace
+ * and period (labelled with both), in both label layouts of ESO's metrics (objectMetric), for the primary cluster's environments (a
  * dedicated cluster's ESO is scraped by that cluster's Prometheus, if any).
  */
 /** A Prometheus range duration of whole seconds in its largest whole unit (2160h, 90m). */
@@ -60,7 +60,7 @@ function prometheusDuration(seconds: number): string {
 }
 
 function rotationRules(environments: EnvironmentModel[], rule: (alert: string, expr: string, forDuration: string, severity: AlertRule["severity"], summary: string, description: string) => AlertRule): AlertRule[] {
-  const rules: AlertRule[] = [];
+  const terms: string[] = [];
   // ESO in a dedicated cluster exports its metrics there, not to the primary cluster's Prometheus.
   for (const env of environments.filter((e) => e.primary)) {
     const byPeriod = new Map<number, string[]>();
@@ -68,20 +68,22 @@ function rotationRules(environments: EnvironmentModel[], rule: (alert: string, e
     for (const [period, names] of [...byPeriod].sort(([a], [b]) => a - b)) {
       const window = prometheusDuration(period);
       const matchers = `condition="Ready", status="True", name=~"${[...names].sort().join("|")}"`;
-      const ready = (layout: string) => `max by (name) (max_over_time(externalsecret_status_condition{${layout}, ${matchers}}[${window}]))`;
-      rules.push(
-        rule(
-          "SecretNotUpdatedWithinRotationPeriod",
-          `${ready(`exported_namespace="${env.namespace}"`)} < 1 or ${ready(`namespace="${env.namespace}", exported_namespace=""`)} < 1`,
-          "5m",
-          "warning",
-          `ExternalSecret ${env.namespace}/{{ $labels.name }} has not updated its Secret for a rotation period (${window})`,
-          `ESO has not synced it once in ${window}, its rotation period: the Secret holds a value that should have been replaced (expired database credentials, an old certificate or key). Check the ExternalSecret's status, its store and the Vault path; the window is capped by Prometheus' retention.`,
-        ),
-      );
+      const never = (layout: string) => `max by (name) (max_over_time(externalsecret_status_condition{${layout}, ${matchers}}[${window}])) < 1`;
+      const stale = `${never(`exported_namespace="${env.namespace}"`)} or ${never(`namespace="${env.namespace}", exported_namespace=""`)}`;
+      terms.push(`label_replace(label_replace(${stale}, "namespace", "${env.namespace}", "", ""), "rotation_period", "${window}", "", "")`);
     }
   }
-  return rules;
+  if (terms.length === 0) return [];
+  return [
+    rule(
+      "SecretNotUpdatedWithinRotationPeriod",
+      terms.join(" or "),
+      "5m",
+      "warning",
+      "ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} has not updated its Secret for its rotation period ({{ $labels.rotation_period }})",
+      "ESO has not synced it once during its rotation period: the Secret holds a value that should have been replaced (expired database credentials, an old certificate or key). Check the ExternalSecret's status, its store and the Vault path; the window is capped by Prometheus' retention.",
+    ),
+  ];
 }
 
 export function buildMonitoring(spec: PlatformSpec, environments: EnvironmentModel[]): MonitoringModel {
