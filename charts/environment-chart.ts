@@ -24,7 +24,7 @@ export class EnvironmentChart extends PlatformChart {
     restrictedNamespace(this, ns, { "vault-eks-platform/environment": env.name }, env.namespaceDeletionGuard);
     vaultCaConfigMap(this, ns, env.caCertificatePem);
     for (const sa of env.serviceAccounts) serviceAccount(this, sa);
-    if (env.secretStore) vaultStore(this, env.secretStore);
+    vaultStore(this, env.secretStore);
     // Vault reviews tokens of a remote cluster with the client's own JWT, which needs this right.
     for (const sa of env.tokenReviewers) {
       new KubeClusterRoleBinding(this, `clusterrolebinding-${ns}-${sa}-auth-delegator`, {

@@ -83,7 +83,7 @@ export const K = {
   certificate: "shop-platform/vault/certificate-vault-server-tls.yaml",
   snapshotJob: "shop-platform/vault-backup/cronjob-vault-snapshot.yaml",
   probe: "shop-platform/monitoring/deployment-vault-cert-probe.yaml",
-  storeDev: "shop-platform/external-secrets/clustersecretstore-vault-dev.yaml",
+  storeDev: "shop-platform/env-dev/clustersecretstore-vault-dev.yaml",
   stripeDev: "shop-platform/env-dev/externalsecret-payment-service-stripe.yaml",
   devEgress: "shop-platform/env-dev/networkpolicy-allow-dns-and-vault-egress.yaml",
 } as const;

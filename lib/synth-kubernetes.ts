@@ -1,6 +1,10 @@
 import { App } from "cdk8s";
 import { buildCharts } from "../charts";
+import { ArgoCdBootstrapChart, ArgoCdClusterChart } from "../charts/argocd-chart";
+import type { PlatformChart } from "../charts/platform-chart";
 import type { PlatformModel } from "../model";
+import { buildArgoCd, type ComponentObjects } from "../model/argocd";
+import { resourceWave, SYNC_WAVE_ANNOTATION } from "../model/argocd/waves";
 import type { KubernetesSynthesis, Obj } from "./synthesis";
 
 /** File name of an object inside its component folder: <kind>-<name>.yaml. */
@@ -8,16 +12,46 @@ export function manifestFileName(m: { kind: string; metadata: { name: string } }
   return `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`;
 }
 
-/** Renders every chart in memory: one object per `<cluster>/<component>/<kind>-<name>.yaml`. */
-export function synthKubernetes(model: PlatformModel): KubernetesSynthesis {
-  const app = new App();
-  const manifests: Record<string, Obj> = {};
-  for (const chart of buildCharts(app, model)) {
+function collect(charts: PlatformChart[], manifests: Record<string, Obj>, each?: (m: Obj) => void): void {
+  for (const chart of charts) {
     for (const m of chart.toJson() as Obj[]) {
+      each?.(m);
       const key = `${chart.cluster}/${chart.component}/${manifestFileName(m)}`;
       if (key in manifests) throw new Error(`two objects would be written to ${key}`);
       manifests[key] = m;
     }
+  }
+}
+
+/** Argo CD applies an object in its kind's wave (model/argocd/waves.ts); 0 is Argo CD's default and stays implicit. */
+function annotateWave(m: Obj): void {
+  const wave = resourceWave(m.kind);
+  if (wave !== 0) m.metadata.annotations = { ...m.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(wave) };
+}
+
+/** What each component folder renders, as the Argo CD model reads it. */
+function componentObjects(manifests: Record<string, Obj>): ComponentObjects[] {
+  const byFolder = new Map<string, ComponentObjects>();
+  for (const [key, m] of Object.entries(manifests)) {
+    const [cluster, component] = key.split("/");
+    const folder = `${cluster}/${component}`;
+    if (!byFolder.has(folder)) byFolder.set(folder, { cluster, component, objects: [] });
+    byFolder.get(folder)!.objects.push({ apiVersion: m.apiVersion, kind: m.kind, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}) });
+  }
+  return [...byFolder.values()];
+}
+
+/**
+ * Renders every chart in memory: one object per `<cluster>/<component>/<kind>-<name>.yaml`, and with
+ * spec.gitops the Argo CD objects that deliver them (`argocd/<cluster>/...`, `argocd/bootstrap/...`).
+ */
+export function synthKubernetes(model: PlatformModel): KubernetesSynthesis {
+  const app = new App();
+  const manifests: Record<string, Obj> = {};
+  collect(buildCharts(app, model), manifests, model.gitops ? annotateWave : undefined);
+  if (model.gitops) {
+    const argocd = buildArgoCd(model.gitops, componentObjects(manifests));
+    collect([...argocd.clusters.map((d) => new ArgoCdClusterChart(app, model.name, argocd, d)), new ArgoCdBootstrapChart(app, model.name, argocd)], manifests);
   }
   return { manifests };
 }

@@ -1,5 +1,6 @@
 import { durationSeconds } from "../spec/primitives";
 import type { PlatformSpec } from "../spec/schema";
+import { buildGitopsModel, type GitopsModel } from "./argocd";
 import { type AwsModel, buildAwsModel } from "./aws";
 import { buildKubernetesModel, type KubernetesModel } from "./kubernetes";
 import { type AddressBook, buildAddressBook } from "./network";
@@ -18,6 +19,8 @@ export interface PlatformModel {
   network: AddressBook;
   /** What `npm run check` takes from the spec: accepted findings and the refresh floor. */
   checks: ChecksModel;
+  /** Argo CD delivery settings (spec gitops); absent: no dist/argocd/. */
+  gitops?: GitopsModel;
 }
 
 export interface ChecksModel {
@@ -30,5 +33,6 @@ export function buildPlatformModel(spec: PlatformSpec): PlatformModel {
   const vault = buildVaultModel(spec);
   const network = buildAddressBook(spec);
   const checks: ChecksModel = { suppressions: spec.suppressions, minRefreshIntervalSeconds: durationSeconds(spec.externalSecrets.minRefreshInterval) };
-  return { name: spec.name, aws, vault, kubernetes: buildKubernetesModel(spec, aws, vault, network), network, checks };
+  const gitops = buildGitopsModel(spec);
+  return { name: spec.name, aws, vault, kubernetes: buildKubernetesModel(spec, aws, vault, network), network, checks, ...(gitops ? { gitops } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { PlatformSpec } from "../spec/schema";
 import {
+  argoNames,
   derivedAwsNames,
   ESO_STORE_SERVICE_ACCOUNT,
   environmentNamespace,
@@ -37,13 +38,44 @@ const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 const text = (v: unknown): v is string => typeof v === "string" && v !== "";
 
 export function nameClaims(spec: PlatformSpec): NameClaim[] {
-  return [...kubernetesClaims(spec), ...vaultClaims(spec), ...terraformClaims(spec), ...awsClaims(spec)];
+  return [...kubernetesClaims(spec), ...argoCdClaims(spec), ...vaultClaims(spec), ...terraformClaims(spec), ...awsClaims(spec)];
+}
+
+/** dist/argocd/<cluster>/ beside bootstrap/, and the Applications (AppProjects share their names) in Argo CD's namespace. */
+function argoCdClaims(spec: PlatformSpec): NameClaim[] {
+  if (!spec.gitops) return [];
+  const project = spec.gitops.argocd?.project ?? spec.name;
+  const apps = `Argo CD Applications and AppProjects in namespace ${spec.gitops.argocd?.namespace ?? "argocd"}`;
+  const folders = `folders in dist/${argoNames.folder}`;
+  const claims: NameClaim[] = [{ scope: folders, name: argoNames.bootstrapFolder, what: "the folder of the root Applications", caseInsensitive: true }];
+  const cluster = (name: string, path: NameClaim["path"], components: [string, NameClaim["path"]][]) => {
+    claims.push({ scope: folders, name, path, what: `the Argo CD folder of cluster ${name}`, caseInsensitive: true, object: name });
+    claims.push({ scope: apps, name: argoNames.root(project, name), path, what: `the root Application of cluster ${name}`, object: `root ${name}` });
+    for (const [component, at] of components) claims.push({ scope: apps, name: argoNames.application(project, name, component), path: at, what: `the Application of dist/${name}/${component}`, object: `${name}/${component}` });
+  };
+  const envs = list(spec.environments).map((env, e) => ({ env, e })).filter(({ env }) => text(env?.name));
+  if (text(spec.cluster?.name)) {
+    const primaryEnvs = envs.filter(({ env }) => !env.cluster || env.cluster.type === "primary");
+    cluster(spec.cluster.name, ["cluster", "name"], [
+      ...Object.values(k8sNames.components).map((c): [string, NameClaim["path"]] => [c, undefined]),
+      ...primaryEnvs.map(({ env, e }): [string, NameClaim["path"]] => [k8sNames.environmentComponent(env.name), ["environments", e, "name"]]),
+    ]);
+  }
+  const dedicated = new Map<string, { path: NameClaim["path"]; components: [string, NameClaim["path"]][] }>();
+  for (const { env, e } of envs) {
+    if (!env.cluster || env.cluster.type === "primary" || !text(env.cluster.name)) continue;
+    if (!dedicated.has(env.cluster.name)) dedicated.set(env.cluster.name, { path: ["environments", e, "cluster", "name"], components: [[argoNames.esoOperatorComponent, undefined]] });
+    dedicated.get(env.cluster.name)!.components.push([k8sNames.environmentComponent(env.name), ["environments", e, "name"]]);
+  }
+  for (const [name, d] of dedicated) cluster(name, d.path, d.components);
+  return claims;
 }
 
 function kubernetesClaims(spec: PlatformSpec): NameClaim[] {
   const claims: NameClaim[] = [];
   const primary = spec.cluster?.name;
   const folder = (name: string, path: NameClaim["path"], what: string) => claims.push({ scope: "folders in the --dist output", name, path, what, caseInsensitive: true });
+  if (spec.gitops) folder(argoNames.folder, undefined, "the Argo CD folder (spec gitops)");
   if (text(primary)) {
     folder(primary, ["cluster", "name"], "the primary cluster's folder");
     for (const component of Object.values(k8sNames.components)) claims.push({ scope: "cdk8s charts", name: k8sNames.chartId(primary, component), what: `the ${component} chart` });

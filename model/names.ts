@@ -194,6 +194,21 @@ export const k8sNames = {
   chartId: (cluster: string, component: string) => `${cluster}--${component}`,
 } as const;
 
+/**
+ * Argo CD names (model/argocd/): the output folder dist/argocd/, its bootstrap folder with the root
+ * Application of each cluster, and the Applications and AppProjects (they share a name), all in
+ * Argo CD's namespace. A dedicated cluster also gets the ESO Helm install as a component.
+ */
+export const argoNames = {
+  folder: "argocd",
+  bootstrapFolder: "bootstrap",
+  root: (project: string, cluster: string) => `${project}-${cluster}`,
+  application: (project: string, cluster: string, component: string) => `${project}-${cluster}-${component}`,
+  esoOperatorComponent: "external-secrets-operator",
+  /** The address an Application in Argo CD's own cluster deploys to. */
+  inClusterServer: "https://kubernetes.default.svc",
+} as const;
+
 /** In-cluster address ESO and clients use: the active node only, over TLS. */
 export function vaultActiveAddress(vaultNamespace: string): string {
   return `https://${k8sNames.vaultServices.active}.${vaultNamespace}.svc:8200`;

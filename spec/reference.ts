@@ -105,14 +105,14 @@ export const referenceSpec: PlatformSpecInput = {
     {
       name: "user-service",
       environments: ["dev", "staging", "production"],
-      secrets: [{ name: "auth", keys: ["JWT_SIGNING_KEY", "SESSION_SECRET"] }],
+      secrets: [{ name: "auth", keys: ["JWT_SIGNING_KEY", "SESSION_SECRET"], kind: "jwt-secret" }],
       databases: [{ name: "users", access: "read-write" }],
       sharedServices: ["redis"],
     },
     {
       name: "payment-service",
       environments: ["dev", "staging", "production"],
-      secrets: [{ name: "stripe", keys: ["STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"] }],
+      secrets: [{ name: "stripe", keys: ["STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"], kind: "api-key" }],
       databases: [{ name: "payments", access: "read-write" }, { name: "users", access: "read-only" }],
       sharedServices: ["kafka"],
       transitKeys: ["payments"],
@@ -121,10 +121,12 @@ export const referenceSpec: PlatformSpecInput = {
     {
       name: "notification-service",
       environments: ["dev", "staging", "production"],
-      secrets: [{ name: "providers", keys: ["SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN"] }],
+      secrets: [{ name: "providers", keys: ["SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN"], kind: "api-key" }],
       sharedServices: ["kafka", "redis"],
     },
   ],
+  // Argo CD (namespace argocd of the primary cluster) reads the committed dist/ from platform/shop.
+  gitops: { repoUrl: "https://github.com/example/shop-gitops.git", revision: "main", pathPrefix: "platform/shop" },
   ciConsumers: [
     {
       name: "argocd",

@@ -540,7 +540,7 @@ export const specRules: SpecRule[] = [
   },
   {
     id: "VEP-S34",
-    summary: "names generated from the spec are unique where they live: Kubernetes Secrets and service accounts per namespace, chart folders, Vault policies and roles, database roles, IAM roles, Terraform resource names",
+    summary: "names generated from the spec are unique where they live: Kubernetes Secrets and service accounts per namespace, chart folders, Argo CD Applications, Vault policies and roles, database roles, IAM roles, Terraform resource names",
     reads: [
       "name",
       "aws",
@@ -562,6 +562,7 @@ export const specRules: SpecRule[] = [
       "ciConsumers[].auth",
       "vault.transit.keys[].name",
       "vault.transit.keys[].legacySharedKey",
+      "gitops",
     ],
     check(s, report) {
       for (const { claim, first } of nameCollisions(nameClaims(s))) {
@@ -662,6 +663,25 @@ export const specRules: SpecRule[] = [
         for (const env of Object.keys(k?.minDecryptionVersion ?? {})) {
           if (!users.has(env)) report(["vault", "transit", "keys", i, "minDecryptionVersion", env], `no service uses ${String(k.name)} in "${env}", so there is no key ${env}-${String(k.name)} (used in: ${[...users].sort().join(", ") || "none"})`);
         }
+      });
+    },
+  },
+  {
+    id: "VEP-S42",
+    summary: "a rotation period (services[].secrets[].rotationPeriod, sharedServices[].rotationPeriod) is at least externalSecrets.minRefreshInterval: the ExternalSecret refreshes at least once per period",
+    reads: ["externalSecrets.minRefreshInterval", "services[].secrets[].rotationPeriod", "sharedServices[].rotationPeriod"],
+    check(s, report) {
+      const floor = s.externalSecrets?.minRefreshInterval;
+      if (!isDuration(floor)) return;
+      const tooShort = (period: unknown): period is string => isDuration(period) && durationSeconds(period) < durationSeconds(floor);
+      const why = (period: string) => `${period} is shorter than externalSecrets.minRefreshInterval (${floor}): the ExternalSecret could not refresh once per rotation`;
+      list(s.services).forEach((svc, i) =>
+        list(svc?.secrets).forEach((secret, k) => {
+          if (tooShort(secret?.rotationPeriod)) report(["services", i, "secrets", k, "rotationPeriod"], why(secret.rotationPeriod));
+        }),
+      );
+      list(s.sharedServices).forEach((shared, i) => {
+        if (tooShort(shared?.rotationPeriod)) report(["sharedServices", i, "rotationPeriod"], why(shared.rotationPeriod));
       });
     },
   },

@@ -363,6 +363,12 @@ const sharedServiceSchema = z.strictObject({
   caCertificate: pemCertificate.optional(),
   /** postgres: named opt-in to verify the servers against the Vault image's system roots instead of a caCertificate (publicly trusted certificates only). @default false */
   trustSystemRoots: z.boolean().default(false),
+  /**
+   * kafka/redis: rotation period of the credentials kept in KV at shared-services/<name>/<env>
+   * (as services[].secrets[].rotationPeriod). At least externalSecrets.minRefreshInterval (rule VEP-S42).
+   * @default "2160h" (90 days)
+   */
+  rotationPeriod: duration.default("2160h"),
   /** Endpoint per environment name. */
   endpoints: z.record(
     dnsLabel,
@@ -411,6 +417,16 @@ const serviceSchema = z.strictObject({
       z.strictObject({
         name: dnsLabel,
         keys: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "a secret key name such as STRIPE_API_KEY")).min(1, "at least one key"),
+        /** What the secret is; it sets the default rotationPeriod (model/rotation.ts). @default "other" */
+        kind: z.enum(["api-key", "jwt-secret", "password", "other"]).default("other"),
+        /**
+         * How often a person (or a job) writes a new version to Vault: recorded in the KV metadata
+         * (custom_metadata.rotation_period), the ExternalSecret refreshes at least this often, and an
+         * alert fires when ESO has not updated the Secret for this long. At least
+         * externalSecrets.minRefreshInterval (rule VEP-S42).
+         * @default by kind: api-key "2160h" (90 days), jwt-secret "4320h" (180 days), password "2160h", other "2160h"
+         */
+        rotationPeriod: duration.optional(),
       }),
     )
     .default([]),
@@ -491,6 +507,30 @@ const stateSchema = z.discriminatedUnion("backend", [
     dynamodbTable: z.string().min(3).optional(),
   }),
 ]);
+
+/**
+ * GitOps delivery of dist/ with Argo CD: one root Application per cluster (dist/argocd/bootstrap/),
+ * which syncs dist/argocd/<cluster>/ (an AppProject and an Application per component, in sync waves).
+ */
+const gitopsSchema = z.strictObject({
+  /** The Git repository holding the committed dist/ (https://, ssh:// or git@host:path). */
+  repoUrl: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, "a Git URL such as https://github.com/example/gitops.git or git@github.com:example/gitops.git"),
+  /** Branch, tag or commit Argo CD follows. @default "main" */
+  revision: z.string().regex(/^[^\s]+$/, "a branch, tag or commit without spaces").default("main"),
+  /** Folder of dist/ inside the repository (the --dist folder as committed), e.g. platform/shop. @default "" (the repository root) */
+  pathPrefix: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)?$/, "a relative folder such as platform/shop (no leading or trailing '/')")
+    .default(""),
+  argocd: z
+    .strictObject({
+      /** Namespace Argo CD runs in (in the primary cluster); every Application and AppProject lives there. @default "argocd" */
+      namespace: dnsLabel.default("argocd"),
+      /** Prefix of the Applications and AppProjects this tool renders (<project>-<cluster>[-<component>]). @default the platform name */
+      project: dnsLabel.optional(),
+    })
+    .default({ namespace: "argocd" }),
+});
 
 export const platformSpecSchema = z.strictObject({
   /** The JSON Schema an editor checks the file against, e.g. "../spec/platform.schema.json" (JSON files; YAML files use a `# yaml-language-server: $schema=...` comment). Ignored by the tool. */
@@ -630,6 +670,8 @@ export const platformSpecSchema = z.strictObject({
   services: z.array(serviceSchema).default([]),
   /** CI/CD tools that read their own secrets (ci-cd/<tool>/*). */
   ciConsumers: z.array(ciConsumerSchema).default([]),
+  /** Argo CD delivery of dist/ (dist/argocd/); omitted: no Argo CD objects are rendered (apply dist/ with Flux or by hand). */
+  gitops: gitopsSchema.optional(),
   /**
    * Findings of `npm run check` accepted on purpose: the rule id, the resource as the report names
    * it (`*` matches any characters) and why. Every report lists them; one that matches nothing is

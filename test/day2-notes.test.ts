@@ -205,7 +205,7 @@ describe("day-2 notes: refusals and runbooks", () => {
   });
 
   it("every runbook a note names exists, with preconditions, steps and a way to verify", () => {
-    const runbooks = ["vault-volume-resize", "vault-storage-class", "vault-scale-down", "retire-database-role", "retire-environment", "database-bootstrap"];
+    const runbooks = ["vault-volume-resize", "vault-storage-class", "vault-scale-down", "retire-database-role", "retire-environment", "database-bootstrap", "rotate-static-secret"];
     for (const name of runbooks) {
       const file = join(ROOT, "docs/runbooks", `${name}.md`);
       expect(existsSync(file), file).toBe(true);

@@ -32,6 +32,8 @@ const K8S_DURATION_FIELDS: Record<string, Record<string, DurationGrammar>> = {
   // Prometheus' model.Duration.
   ServiceMonitor: { "spec.endpoints[].interval": "prometheus", "spec.endpoints[].scrapeTimeout": "prometheus" },
   PrometheusRule: { "spec.groups[].interval": "prometheus", "spec.groups[].rules[].for": "prometheus", "spec.groups[].rules[].keep_firing_for": "prometheus" },
+  // Argo CD's retry backoff: integer seconds, else time.ParseDuration (v1alpha1 parseStringToDuration).
+  Application: { "spec.syncPolicy.retry.backoff.duration": "go", "spec.syncPolicy.retry.backoff.maxDuration": "go" },
 };
 /** Strings that look like durations but are something else. */
 const K8S_NOT_DURATIONS = [/\.resources\.(limits|requests)\.cpu$/];

@@ -176,6 +176,20 @@ const cases: Case[] = [
     rule: "VEP-S35",
     message: /of 8m are refreshed every 240s \(half the TTL\), below externalSecrets.minRefreshInterval \(5m\)/,
   },
+  {
+    name: "a secret rotated more often than ExternalSecrets may refresh",
+    break: (s) => (s.services[0].secrets[0].rotationPeriod = "2m"),
+    path: "services[0].secrets[0].rotationPeriod",
+    rule: "VEP-S42",
+    message: /2m is shorter than externalSecrets.minRefreshInterval \(5m\)/,
+  },
+  {
+    name: "a dedicated cluster named like the Argo CD folder",
+    break: (s) => (s.environments[1].cluster = { type: "eks", name: "argocd", apiServerUrl: "https://api.staging.example.com", caCertificate: s.vault.tls.caCertificate, apiServerCidrs: ["10.60.0.0/24"] }),
+    path: "environments[1].cluster.name",
+    rule: "VEP-S34",
+    message: /the Argo CD folder/,
+  },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

@@ -71,7 +71,13 @@ describe("GitOps folders", () => {
   it("the reference platform renders the Vault components and one folder per environment in the primary cluster", () => {
     const { folders } = synthDist(referenceCopy());
     expect(folders).toEqual(
-      ["shop-platform", ...["env-dev", "env-production", "env-staging", "external-secrets", "monitoring", "vault", "vault-backup"].map((c) => `shop-platform/${c}`)],
+      [
+        "argocd",
+        "argocd/bootstrap",
+        "argocd/shop-platform",
+        "shop-platform",
+        ...["env-dev", "env-production", "env-staging", "external-secrets", "monitoring", "vault", "vault-backup"].map((c) => `shop-platform/${c}`),
+      ],
     );
   });
 

@@ -47,8 +47,11 @@ describe("vault stack: reference spec", () => {
   it("declares the secret tree as KV metadata (key names, never values) that is never deleted", () => {
     const meta = byArg(vault, "vault_generic_endpoint", "path");
     const entry = meta["secret/metadata/apps/dev/payment-service/stripe"];
-    expect(JSON.parse(String(entry.data_json))).toEqual({ cas_required: false, custom_metadata: { "managed-by": "vault-eks-platform", owner: "payment-service", keys: "STRIPE_API_KEY,STRIPE_WEBHOOK_SECRET" } });
+    expect(JSON.parse(String(entry.data_json))).toEqual({ cas_required: false, custom_metadata: { "managed-by": "vault-eks-platform", owner: "payment-service", keys: "STRIPE_API_KEY,STRIPE_WEBHOOK_SECRET", rotation_period: "2160h" } });
     expect(entry.disable_delete).toBe(true);
+    // A JWT secret rotates every 180 days by default, shared-service credentials every 90.
+    expect(JSON.parse(String(meta["secret/metadata/apps/production/user-service/auth"].data_json)).custom_metadata.rotation_period).toBe("4320h");
+    expect(JSON.parse(String(meta["secret/metadata/shared-services/kafka/dev"].data_json)).custom_metadata.rotation_period).toBe("2160h");
     expect(Object.keys(meta).filter((p) => p.startsWith("secret/metadata/shared-services/")).sort()).toEqual(
       ["kafka/dev", "kafka/production", "kafka/staging", "redis/dev", "redis/production", "redis/staging"].map((p) => `secret/metadata/shared-services/${p}`),
     );

@@ -21,6 +21,7 @@ import { workloadIdentityAnnotations } from "./vault-server";
 import { goDuration } from "../durations";
 import { databaseCredentialLifetime } from "../credentials";
 import { deletionGuardAnnotations, ENVIRONMENT_DELETION_GUARD } from "./gitops";
+import { sharedServiceRotationPeriod, staticRefreshSeconds, staticSecretRotationPeriod } from "../rotation";
 
 export { goDuration } from "../durations";
 
@@ -90,10 +91,13 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   const store = storeFor(spec, env);
   const storeRef = { kind: store.kind, name: store.name };
   const services = spec.services.filter((s) => s.environments.includes(env.name));
-  const staticRefresh = goDuration(durationSeconds(spec.externalSecrets.refreshInterval));
-  // Dynamic credentials are replaced halfway through their lifetime (model/credentials.ts).
-  const dbRefresh = goDuration(databaseCredentialLifetime(env).refreshSeconds);
-  const certRefresh = goDuration(Math.floor(durationSeconds(spec.vault.pki.certTtl) / 2));
+  // Static secrets refresh at least as often as they rotate (model/rotation.ts).
+  const staticRefresh = (rotationPeriod: string) => goDuration(staticRefreshSeconds(spec, rotationPeriod));
+  // Dynamic credentials are replaced halfway through their lifetime (model/credentials.ts), which is their rotation period.
+  const dbLifetime = databaseCredentialLifetime(env);
+  const dbRefresh = goDuration(dbLifetime.refreshSeconds);
+  const certTtlSeconds = durationSeconds(spec.vault.pki.certTtl);
+  const certRefresh = goDuration(Math.floor(certTtlSeconds / 2));
   // Generators are namespaced: they name the environment's store account in their own namespace.
   const generatorProvider = store.kind === "ClusterSecretStore" ? vaultProvider(spec, env, "namespace") : store.vault;
 
@@ -113,13 +117,14 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
 
   const externalSecrets: ExternalSecretModel[] = [];
   const generators: VaultDynamicSecretModel[] = [];
-  const base = (svc: ServiceSpec, name: string, purpose: ExternalSecretModel["purpose"], refreshInterval: string) => ({
+  const base = (svc: ServiceSpec, name: string, purpose: ExternalSecretModel["purpose"], refreshInterval: string, rotationPeriodSeconds: number) => ({
     name,
     namespace,
     environment: env.name,
     service: svc.name,
     purpose,
     refreshInterval,
+    rotationPeriodSeconds,
     storeRef,
     target: name,
     secretAnnotations: secretReloadAnnotations(svc),
@@ -127,7 +132,8 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   for (const svc of services) {
     for (const secret of svc.secrets) {
       const key = kvPaths.appSecret(env.name, svc.name, secret.name);
-      externalSecrets.push({ ...base(svc, k8sNames.appSecret(svc.name, secret.name), "static", staticRefresh), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
+      const period = staticSecretRotationPeriod(secret);
+      externalSecrets.push({ ...base(svc, k8sNames.appSecret(svc.name, secret.name), "static", staticRefresh(period), durationSeconds(period)), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
     }
     for (const shared of svc.sharedServices) {
       const s = spec.sharedServices.find((x) => x.name === shared)!;
@@ -135,7 +141,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       const key = kvPaths.sharedService(shared, env.name);
       const kind = s.kind as "kafka" | "redis";
       externalSecrets.push({
-        ...base(svc, k8sNames.sharedServiceSecret(svc.name, shared), "shared-service", staticRefresh),
+        ...base(svc, k8sNames.sharedServiceSecret(svc.name, shared), "shared-service", staticRefresh(sharedServiceRotationPeriod(s)), durationSeconds(sharedServiceRotationPeriod(s))),
         data: SHARED_SERVICE_KEYS[kind].map((k) => ({ secretKey: k, key, property: k })),
         template:
           kind === "kafka"
@@ -149,7 +155,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       const name = k8sNames.databaseSecret(svc.name, db.name);
       generators.push({ name, namespace, path: `/${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env.name, svc.name, db.name)}`, method: "GET", vault: generatorProvider });
       externalSecrets.push({
-        ...base(svc, name, "database", dbRefresh),
+        ...base(svc, name, "database", dbRefresh, dbLifetime.defaultTtlSeconds),
         data: [],
         generator: name,
         template: {
@@ -174,7 +180,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
         vault: generatorProvider,
       });
       externalSecrets.push({
-        ...base(svc, name, "certificate", certRefresh),
+        ...base(svc, name, "certificate", certRefresh, certTtlSeconds),
         data: [],
         generator: name,
         secretType: "kubernetes.io/tls",
@@ -194,7 +200,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     production: env.production,
     caCertificatePem: spec.vault.tls.caCertificate,
     serviceAccounts,
-    ...(store.kind === "SecretStore" ? { secretStore: store } : {}),
+    secretStore: store,
     tokenReviewers:
       env.cluster.type === "primary" ? [] : [ESO_STORE_SERVICE_ACCOUNT, ...services.filter((s) => s.vaultLogin === "kubernetes").map((s) => serviceAccountName(s))],
     externalSecrets,

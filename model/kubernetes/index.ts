@@ -3,7 +3,7 @@ import type { AwsModel } from "../aws";
 import { type AddressBook, awsApiCidrs } from "../network";
 import type { VaultModel } from "../vault";
 import { DEFAULT_API_AUDIENCE, derivedAwsNames, kubernetesApiAudience, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
-import { buildEnvironment, esoServiceAccounts, secretsManagerStore, storeFor } from "./external-secrets";
+import { buildEnvironment, esoServiceAccounts, secretsManagerStore } from "./external-secrets";
 import { buildMonitoring } from "./monitoring";
 import type { ClusterModel, KubernetesModel, SnapshotJobModel } from "./types";
 import { buildVaultServer, vaultImage, workloadIdentityAnnotations } from "./vault-server";
@@ -24,11 +24,10 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel, vault: V
     primaryCluster: spec.cluster.name,
     vault: buildVaultServer(spec, aws, vault, book),
     snapshots: buildSnapshotJob(spec, aws),
-    monitoring: buildMonitoring(spec),
+    monitoring: buildMonitoring(spec, environments),
     externalSecrets: {
       namespace: spec.externalSecrets.namespace,
       caCertificatePem: spec.vault.tls.caCertificate,
-      clusterStores: spec.environments.filter((e) => e.cluster.type === "primary").map((e) => storeFor(spec, e)),
       ...(secretsManager ? { secretsManager } : {}),
       serviceAccounts: esoServiceAccounts(spec, aws),
     },

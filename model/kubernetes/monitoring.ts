@@ -1,6 +1,6 @@
 import type { PlatformSpec } from "../../spec/schema";
 import { k8sNames, VAULT_AUDIT_CLAIM } from "../names";
-import type { AlertRule, CertificateProbeModel, MonitoringModel } from "./types";
+import type { AlertRule, CertificateProbeModel, EnvironmentModel, MonitoringModel } from "./types";
 
 /** What watches Vault: the ServiceMonitor's TLS name, the alert rules, and the served-certificate probe. */
 
@@ -43,7 +43,50 @@ function objectMetric(metric: string, namespace: string, matchers: string): stri
   return `(${metric}{exported_namespace="${namespace}", ${matchers}} or ${metric}{namespace="${namespace}", exported_namespace="", ${matchers}})`;
 }
 
-export function buildMonitoring(spec: PlatformSpec): MonitoringModel {
+/**
+ * Rotation alerts (model/rotation.ts). What Prometheus can observe is ESO's per-ExternalSecret
+ * metrics: neither Vault's telemetry nor ESO exports the age of a KV secret's current version (ESO's
+ * Vault provider returns only created_time, current_version and custom_metadata of the metadata,
+ * providers/v1/vault/client_get.go), so "last update" is the last time ESO wrote the Secret from Vault.
+ * ESO sets externalsecret_status_condition{condition="Ready", status="True"} to 1 after a successful
+ * sync and to 0 when a sync fails (esmetrics.UpdateExternalSecretCondition): never 1 during a whole
+ * rotation period means the Secret was not updated for that long. One alert, one term per namespace
+ * and period (labelled with both), in both label layouts of ESO's metrics (objectMetric), for the primary cluster's environments (a
+ * dedicated cluster's ESO is scraped by that cluster's Prometheus, if any).
+ */
+/** A Prometheus range duration of whole seconds in its largest whole unit (2160h, 90m). */
+function prometheusDuration(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}
+
+function rotationRules(environments: EnvironmentModel[], rule: (alert: string, expr: string, forDuration: string, severity: AlertRule["severity"], summary: string, description: string) => AlertRule): AlertRule[] {
+  const terms: string[] = [];
+  // ESO in a dedicated cluster exports its metrics there, not to the primary cluster's Prometheus.
+  for (const env of environments.filter((e) => e.primary)) {
+    const byPeriod = new Map<number, string[]>();
+    for (const es of env.externalSecrets) byPeriod.set(es.rotationPeriodSeconds, [...(byPeriod.get(es.rotationPeriodSeconds) ?? []), es.name]);
+    for (const [period, names] of [...byPeriod].sort(([a], [b]) => a - b)) {
+      const window = prometheusDuration(period);
+      const matchers = `condition="Ready", status="True", name=~"${[...names].sort().join("|")}"`;
+      const never = (layout: string) => `max by (name) (max_over_time(externalsecret_status_condition{${layout}, ${matchers}}[${window}])) < 1`;
+      const stale = `${never(`exported_namespace="${env.namespace}"`)} or ${never(`namespace="${env.namespace}", exported_namespace=""`)}`;
+      terms.push(`label_replace(label_replace(${stale}, "namespace", "${env.namespace}", "", ""), "rotation_period", "${window}", "", "")`);
+    }
+  }
+  if (terms.length === 0) return [];
+  return [
+    rule(
+      "SecretNotUpdatedWithinRotationPeriod",
+      terms.join(" or "),
+      "5m",
+      "warning",
+      "ExternalSecret {{ $labels.namespace }}/{{ $labels.name }} has not updated its Secret for its rotation period ({{ $labels.rotation_period }})",
+      "ESO has not synced it once during its rotation period: the Secret holds a value that should have been replaced (expired database credentials, an old certificate or key). Check the ExternalSecret's status, its store and the Vault path; the window is capped by Prometheus' retention.",
+    ),
+  ];
+}
+
+export function buildMonitoring(spec: PlatformSpec, environments: EnvironmentModel[]): MonitoringModel {
   const ns = spec.vault.namespace;
   const sel = `namespace="${ns}"`;
   const rule = (alert: string, expr: string, forDuration: string, severity: AlertRule["severity"], summary: string, description: string): AlertRule => ({
@@ -129,6 +172,30 @@ export function buildMonitoring(spec: PlatformSpec): MonitoringModel {
       ],
     },
   ];
+  const rotation = rotationRules(environments, rule);
+  // Lease renewals and new credentials pass through the database plugin's UpdateUser and NewUser;
+  // Vault counts their failures (sdk/database/dbplugin/v5/middleware.go, databaseMetricsMiddleware).
+  if (environments.some((e) => e.externalSecrets.some((es) => es.purpose === "database"))) {
+    rotation.push(
+      rule(
+        "DatabaseCredentialRenewalFailing",
+        `sum(increase(vault_database_UpdateUser_error{${sel}}[10m])) > 0`,
+        "0m",
+        "warning",
+        "Vault failed to renew or update database credentials",
+        "A lease renewal (or a root rotation) could not change the user in PostgreSQL: clients renewing their leases lose them at the TTL. Check the Vault log and the database connection (`vault read database/config/<connection>`).",
+      ),
+      rule(
+        "DatabaseCredentialIssueFailing",
+        `sum(increase(vault_database_NewUser_error{${sel}}[10m])) > 0`,
+        "0m",
+        "critical",
+        "Vault failed to create database credentials",
+        "ESO's generators ask for new credentials at every refresh; when creation fails, the Secrets keep credentials that expire at their TTL. Check the Vault log, the connection's admin user and the database's reachability.",
+      ),
+    );
+  }
+  if (rotation.length > 0) groups.push({ name: "secret-rotation", rules: rotation });
   // cert-manager labels its metrics with the Certificate's name, which the chart gives the secret's name.
   const cert = `name="${k8sNames.vaultTlsSecret}"`;
   const secretCertificate = objectMetric("certmanager_certificate_expiration_timestamp_seconds", ns, cert);

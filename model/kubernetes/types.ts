@@ -183,6 +183,8 @@ export interface ExternalSecretModel {
   service: string;
   purpose: "static" | "database" | "shared-service" | "certificate";
   refreshInterval: string;
+  /** How often the value changes (model/rotation.ts): the refresh is never longer, and an alert fires when ESO has not updated the Secret for this long. */
+  rotationPeriodSeconds: number;
   storeRef: { kind: "ClusterSecretStore" | "SecretStore"; name: string };
   target: string;
   data: ExternalSecretData[];
@@ -218,8 +220,12 @@ export interface EnvironmentModel {
   production: boolean;
   caCertificatePem: string;
   serviceAccounts: ServiceAccountModel[];
-  /** Dedicated clusters: the namespaced store and the auth-delegator binding its service account needs. */
-  secretStore?: SecretStoreModel;
+  /**
+   * The environment's Vault store: a ClusterSecretStore limited to the namespace (primary cluster) or
+   * a namespaced SecretStore (dedicated clusters). It is rendered with the environment, after the
+   * service account it logs in as and before the ExternalSecrets that use it (sync waves).
+   */
+  secretStore: SecretStoreModel;
   /**
    * Service accounts whose own token is the bearer of the TokenReview Vault sends for their login
    * (dedicated clusters): each needs system:auth-delegator there. Empty in the primary cluster.
@@ -249,7 +255,6 @@ export interface KubernetesModel {
   externalSecrets: {
     namespace: string;
     caCertificatePem: string;
-    clusterStores: SecretStoreModel[];
     secretsManager?: SecretsManagerStoreModel;
     serviceAccounts: ServiceAccountModel[];
   };

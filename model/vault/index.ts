@@ -1,3 +1,4 @@
+import { sharedServiceRotationPeriod, staticSecretRotationPeriod } from "../rotation";
 import { durationSeconds } from "../../spec/primitives";
 import type { EnvironmentSpec, PlatformSpec } from "../../spec/schema";
 import {
@@ -244,14 +245,17 @@ function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
   const cas = new Map(spec.environments.map((e) => [e.name, e.casRequired ?? (e.production || spec.vault.kv.casRequired)]));
   for (const svc of spec.services) {
     for (const env of svc.environments) {
-      for (const secret of svc.secrets) entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), keys: [...secret.keys].sort(), owner: svc.name, casRequired: cas.get(env)! });
+      for (const secret of svc.secrets) {
+        entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), keys: [...secret.keys].sort(), owner: svc.name, casRequired: cas.get(env)!, rotationPeriod: staticSecretRotationPeriod(secret) });
+      }
     }
   }
-  const kinds = new Map(spec.sharedServices.map((s) => [s.name, s.kind]));
+  const shares = new Map(spec.sharedServices.map((s) => [s.name, s]));
   for (const env of spec.environments) {
     for (const shared of sharedServicesUsedIn(spec, env.name)) {
-      const kind = kinds.get(shared) as "kafka" | "redis";
-      entries.push({ path: kvPaths.sharedService(shared, env.name), keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}`, casRequired: cas.get(env.name)! });
+      const s = shares.get(shared)!;
+      const kind = s.kind as "kafka" | "redis";
+      entries.push({ path: kvPaths.sharedService(shared, env.name), keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}`, casRequired: cas.get(env.name)!, rotationPeriod: sharedServiceRotationPeriod(s) });
     }
   }
   return entries.sort((a, b) => a.path.localeCompare(b.path));

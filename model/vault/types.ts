@@ -133,6 +133,8 @@ export interface KvSecretEntry {
   owner: string;
   /** Writes must name the version they replace (cas_required in the secret's metadata). */
   casRequired: boolean;
+  /** How often a new version is written (model/rotation.ts), recorded as custom_metadata.rotation_period. */
+  rotationPeriod: string;
 }
 
 export interface VaultModel {

@@ -29,7 +29,7 @@ export class KvEngine extends Construct {
     for (const secret of kv.secrets) {
       new GenericEndpoint(this, vaultConstructIds.kvMetadata(secret.path), {
         path: `${kv.mount}/metadata/${secret.path}`,
-        dataJson: JSON.stringify({ cas_required: secret.casRequired, custom_metadata: { "managed-by": "vault-eks-platform", owner: secret.owner, keys: secret.keys.join(",") } }),
+        dataJson: JSON.stringify({ cas_required: secret.casRequired, custom_metadata: { "managed-by": "vault-eks-platform", owner: secret.owner, keys: secret.keys.join(","), rotation_period: secret.rotationPeriod } }),
         ignoreAbsentFields: true,
         // Removing a secret from the spec must never delete its versions.
         disableDelete: true,

@@ -205,6 +205,53 @@ export const ALERT_CASES: Record<string, AlertCase[]> = {
       silentAt: ["20m", "30m"],
     },
   ],
+  // One series per ExternalSecret: Ready status True is 1 after a successful sync, 0 after a failed one.
+  SecretNotUpdatedWithinRotationPeriod: [
+    {
+      name: "database credentials (1 h TTL) synced until minute 30, then every refresh fails (without honorLabels)",
+      series: [
+        { series: `externalsecret_status_condition{${ESO_TARGET}, namespace="external-secrets", exported_namespace="dev", name="payment-service-payments-db", condition="Ready", status="True"}`, values: "1x30 0x120" },
+        { series: `externalsecret_status_condition{${ESO_TARGET}, namespace="external-secrets", exported_namespace="dev", name="payment-service-stripe", condition="Ready", status="True"}`, values: "1x30 0x120" },
+      ],
+      fires: {
+        from: "91m",
+        alerts: [{ labels: { namespace: "dev", name: "payment-service-payments-db", rotation_period: "1h" }, summary: "ExternalSecret dev/payment-service-payments-db has not updated its Secret for its rotation period (1h)" }],
+      },
+    },
+    {
+      name: "a JWT secret with no successful sync in what Prometheus holds (with honorLabels): the window is capped by retention",
+      series: [{ series: `externalsecret_status_condition{${ESO_TARGET}, namespace="production", name="user-service-auth", condition="Ready", status="True"}`, values: "0x30" }],
+      fires: {
+        from: "0m",
+        alerts: [{ labels: { namespace: "production", name: "user-service-auth", rotation_period: "4320h" }, summary: "ExternalSecret production/user-service-auth has not updated its Secret for its rotation period (4320h)" }],
+      },
+    },
+    {
+      name: "synced within the period: a failing sync of a static secret for two hours, database credentials failing for 50 minutes",
+      series: [
+        { series: `externalsecret_status_condition{${ESO_TARGET}, namespace="external-secrets", exported_namespace="dev", name="payment-service-stripe", condition="Ready", status="True"}`, values: "1x30 0x120" },
+        { series: `externalsecret_status_condition{${ESO_TARGET}, namespace="external-secrets", exported_namespace="dev", name="payment-service-payments-db", condition="Ready", status="True"}`, values: "1x30 0x50 1x70" },
+        { series: `externalsecret_status_condition{${ESO_TARGET}, namespace="external-secrets", exported_namespace="staging", name="user-service-users-db", condition="Ready", status="True"}`, values: "1x150" },
+      ],
+      silentAt: ["60m", "100m", "150m"],
+    },
+  ],
+  DatabaseCredentialRenewalFailing: [
+    {
+      name: "a lease renewal failed in PostgreSQL",
+      series: [{ series: `vault_database_UpdateUser_error{${vaultTarget("vault-0")}}`, values: "0x10 1x20" }],
+      fires: { from: "11m", alerts: [{ labels: {}, summary: "Vault failed to renew or update database credentials" }] },
+    },
+    { name: "renewals succeed (the counter never moves)", series: [{ series: `vault_database_UpdateUser_error{${vaultTarget("vault-0")}}`, values: "0x30" }], silentAt: ["10m", "30m"] },
+  ],
+  DatabaseCredentialIssueFailing: [
+    {
+      name: "creating a user failed",
+      series: [{ series: `vault_database_NewUser_error{${vaultTarget("vault-1")}}`, values: "0x10 2x20" }],
+      fires: { from: "11m", alerts: [{ labels: {}, summary: "Vault failed to create database credentials" }] },
+    },
+    { name: "credentials are created (no errors counted)", series: [{ series: `vault_database_NewUser_error{${vaultTarget("vault-1")}}`, values: "0x30" }], silentAt: ["10m", "30m"] },
+  ],
   VaultCertificateExpiresSoon: [
     {
       name: "expires in 6 days (cert-manager scraped without honorLabels)",

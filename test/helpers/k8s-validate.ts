@@ -24,6 +24,8 @@ const CRD_FILES: Record<string, string> = {
   "monitoring.coreos.com/ServiceMonitor": "prometheus-operator/monitoring.coreos.com_servicemonitors.yaml",
   "monitoring.coreos.com/PrometheusRule": "prometheus-operator/monitoring.coreos.com_prometheusrules.yaml",
   "cert-manager.io/Certificate": "cert-manager/cert-manager.io_certificates.yaml",
+  "argoproj.io/Application": "argo-cd/application-crd.yaml",
+  "argoproj.io/AppProject": "argo-cd/appproject-crd.yaml",
 };
 
 // kubernetes-models also carries versions removed before 1.28 (policy/v1beta1, batch/v1beta1, ...)
