@@ -37,7 +37,7 @@ export function overviewDiagram(model: PlatformModel): Diagram {
       b.edge(snap, iam("vault-snapshot"), model.aws.workloadIdentity);
       b.edge(iam("vault-snapshot"), bucket, "s3:PutObject");
       const eso = b.group(nodeId("ns", k8s.externalSecrets.namespace), `namespace ${k8s.externalSecrets.namespace}`, c);
-      for (const s of k8s.externalSecrets.clusterStores) {
+      for (const s of cluster.environments.map((e) => e.secretStore).filter((st) => st.kind === "ClusterSecretStore")) {
         const store = b.node(nodeId("store", s.name), ["ClusterSecretStore", s.name], "hexagon", eso);
         b.edge(store, vault, `auth/${s.vault.authMount} role ${s.vault.role}`, true);
         b.edge(store, nodeId("env", s.environment), "Secrets");
@@ -48,7 +48,7 @@ export function overviewDiagram(model: PlatformModel): Diagram {
       const ns = b.group(nodeId("envns", env.name), `namespace ${env.namespace}`, c);
       const services = servicesOf(model, env);
       b.node(nodeId("env", env.name), [`environment ${env.name}`, `${services.length} services`, `${env.externalSecrets.length} ExternalSecrets`], "box", ns);
-      if (env.secretStore) {
+      if (env.secretStore.kind === "SecretStore") {
         const store = b.node(nodeId("store", `${env.cluster}/${env.secretStore.name}`), ["SecretStore", env.secretStore.name], "hexagon", ns);
         b.edge(store, "vault", `auth/${env.secretStore.vault.authMount} role ${env.secretStore.vault.role}`, true);
         b.edge(store, nodeId("env", env.name), "Secrets");
@@ -132,7 +132,7 @@ export function environmentDiagram(model: PlatformModel, env: EnvironmentModel):
     }
   }
 
-  const store = env.secretStore ?? model.kubernetes.externalSecrets.clusterStores.find((s) => s.environment === env.name);
+  const store = env.secretStore;
   if (store) {
     const where = store.namespace ? ns : b.group(nodeId("ns", model.kubernetes.externalSecrets.namespace), `namespace ${model.kubernetes.externalSecrets.namespace}`, nodeId("cluster", model.kubernetes.primaryCluster));
     const s = b.node(nodeId("store", store.name), [store.kind, store.name, `service account ${store.vault.serviceAccount.name}`], "hexagon", where);

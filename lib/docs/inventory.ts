@@ -29,7 +29,7 @@ export function inventory(spec: PlatformSpec, model: PlatformModel): Environment
   const roles = vaultRoles(model);
   return model.kubernetes.clusters.flatMap((cluster) =>
     cluster.environments.map((env) => {
-      const store = env.secretStore ?? model.kubernetes.externalSecrets.clusterStores.find((s) => s.environment === env.name);
+      const store = env.secretStore;
       const storeRole = roles.find((r) => store && r.mount === store.vault.authMount && r.role.name === store.vault.role);
       const rows = spec.services
         .filter((svc) => svc.environments.includes(env.name))
