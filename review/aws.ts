@@ -1,4 +1,5 @@
 import type { CheckContext } from "../checks/context";
+import { same } from "./fields";
 import { policyBroadening } from "./iam";
 import { tfResources } from "./terraform";
 import type { ResourceChange, ReviewFinding } from "./types";
@@ -48,15 +49,25 @@ export function awsFindings(base: CheckContext, head: CheckContext, changes: Res
     if (now.stack !== "aws") continue;
     const was = b.get(key);
     for (const attr of POLICY_ATTRIBUTES[now.type] ?? []) {
-      if (was && JSON.stringify(was.value[attr]) === JSON.stringify(now.value[attr])) continue;
+      if (was && same(was.value[attr], now.value[attr])) continue;
       for (const line of policyBroadening(was?.value[attr] ?? "", now.value[attr])) out.push({ layer: "aws", kind: now.type === "aws_kms_key" || now.type === "aws_kms_key_policy" ? "key-policy" : "iam", weight: "broadening", resource: key, message: `${attr}: ${line}` });
     }
     if (!was && GRANTING_TYPES.has(now.type)) out.push({ layer: "aws", kind: "iam", weight: "broadening", resource: key, message: `new ${now.type}: grants access by existing` });
   }
   const sealKeys = new Set([...unsealKey(base), ...unsealKey(head)]);
   for (const c of changes.filter((c) => c.layer === "aws" && sealKeys.has(c.resource))) {
-    const what = c.action === "change" ? `changes (${c.fields.join(", ")})` : c.action === "replace" ? "is REPLACED: a new key cannot decrypt the existing seal wrapping, Vault stays sealed after its next restart" : c.action === "remove" ? "is DESTROYED (scheduled for deletion): Vault cannot unseal once it is gone" : "is added";
-    out.push({ layer: "aws", kind: "unseal-key", weight: c.action === "add" ? "info" : "attention", resource: c.resource, message: `the unseal key ${what}` });
+    const alias = c.resource.includes("/aws_kms_alias.");
+    const fate: Record<string, string> = alias
+      ? {
+          replace: "is REPLACED: the seal names it, so a Vault pod restarted before its vault.hcl names the new alias cannot unseal",
+          remove: "is DESTROYED: a Vault pod whose seal still names it cannot unseal after a restart",
+        }
+      : {
+          replace: "is REPLACED: a new key cannot decrypt the existing seal wrapping, Vault stays sealed after its next restart",
+          remove: "is DESTROYED (scheduled for deletion): Vault cannot unseal once it is gone",
+        };
+    const what = c.action === "change" ? `changes (${c.fields.join(", ")})` : c.action === "add" ? "is added" : fate[c.action];
+    out.push({ layer: "aws", kind: "unseal-key", weight: c.action === "add" ? "info" : "attention", resource: c.resource, message: `the unseal key${alias ? "'s alias" : ""} ${what}` });
   }
   return out;
 }

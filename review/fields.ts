@@ -16,6 +16,9 @@ export function changedFields(before: Obj, after: Obj): string[] {
   return [...new Set(diff(strip(before) ?? {}, strip(after) ?? {}).map((d) => fieldPath(d.path)))].sort();
 }
 
+/** Deep equality regardless of key order (a tree read back from disk has its keys sorted), cdktf's metadata aside. */
+export const same = (a: Obj, b: Obj) => (a && b && typeof a === "object" && typeof b === "object" ? changedFields(a, b).length === 0 : a === b);
+
 /** The two values' difference, leaf by leaf, with values (for fields whose values are not secret). */
 export const leafChanges = (before: Obj, after: Obj) => diff(before ?? {}, after ?? {});
 

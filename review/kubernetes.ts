@@ -1,5 +1,5 @@
 import type { Synthesis } from "../lib/synthesis";
-import { asList, changedFields, type Obj, show } from "./fields";
+import { asList, changedFields, type Obj, same, show } from "./fields";
 import type { ResourceChange, ReviewFinding } from "./types";
 
 /** A manifest by identity (`<cluster>/<kind>/<namespace>/<name>`), so a renamed file is no change. */
@@ -89,7 +89,7 @@ export function kubernetesFindings(base: Synthesis, head: Synthesis): ReviewFind
     if (["RoleBinding", "ClusterRoleBinding"].includes(now.kind)) {
       const added = subjects(now).filter((s) => !subjects(was).includes(s));
       if (added.length) add({ kind: "rbac", weight: "broadening", message: `${was ? "binds more subjects" : `new ${now.kind} to ${now.roleRef?.kind} ${now.roleRef?.name}`}: ${show(added)}` });
-      if (was && JSON.stringify(was.roleRef) !== JSON.stringify(now.roleRef)) add({ kind: "rbac", weight: "broadening", message: `roleRef ${was.roleRef?.kind} ${was.roleRef?.name} -> ${now.roleRef?.kind} ${now.roleRef?.name} (roleRef is immutable: the sync must delete and recreate the binding)` });
+      if (was && !same(was.roleRef, now.roleRef)) add({ kind: "rbac", weight: "broadening", message: `roleRef ${was.roleRef?.kind} ${was.roleRef?.name} -> ${now.roleRef?.kind} ${now.roleRef?.name} (roleRef is immutable: the sync must delete and recreate the binding)` });
     }
     if (!was) continue;
     if (POD_KINDS.includes(now.kind)) {
@@ -103,7 +103,7 @@ export function kubernetesFindings(base: Synthesis, head: Synthesis): ReviewFind
         for (const w of containerWeakening({ ...wp.securityContext, ...prev.securityContext }, { ...np.securityContext, ...c.securityContext })) add({ kind: "security-context", weight: "broadening", message: `container ${c.name}: ${w}` });
         if (prev.image !== c.image) add({ kind: "image", weight: "info", message: `container ${c.name}: image ${prev.image} -> ${c.image}` });
       }
-      if (now.kind === "StatefulSet" && JSON.stringify(was.spec?.template) !== JSON.stringify(now.spec?.template)) {
+      if (now.kind === "StatefulSet" && !same(was.spec?.template, now.spec?.template)) {
         const onDelete = now.spec?.updateStrategy?.type === "OnDelete";
         add({
           kind: "statefulset-roll",
@@ -115,7 +115,7 @@ export function kubernetesFindings(base: Synthesis, head: Synthesis): ReviewFind
       }
     }
     if (now.kind === "Certificate") {
-      const fields = REISSUE_FIELDS.filter((f) => JSON.stringify(was.spec?.[f]) !== JSON.stringify(now.spec?.[f]));
+      const fields = REISSUE_FIELDS.filter((f) => !same(was.spec?.[f], now.spec?.[f]));
       if (fields.length) add({ kind: "certificate-reissue", weight: "attention", message: `spec.${fields.join(", spec.")} changed: cert-manager issues a new certificate into Secret ${now.spec?.secretName} right after the sync; every client must trust its issuer before the merge` });
     }
   }

@@ -1,5 +1,5 @@
 import type { CheckContext } from "../checks/context";
-import { asList, type Obj, show } from "./fields";
+import { asList, type Obj, same, show } from "./fields";
 import { consumerFindings, consumers, policyFindings } from "./vault-access";
 import { tfResources } from "./terraform";
 import type { ReviewFinding } from "./types";
@@ -79,7 +79,7 @@ function configurationFindings(base: CheckContext, head: CheckContext): ReviewFi
     }
     if (now.type === "vault_audit") {
       if (!was) out.push({ layer: "vault", kind: "vault-audit", weight: "info", resource: key, message: `new audit device ${now.value.path ?? now.value.type} (${now.value.type})` });
-      else if (JSON.stringify(was.value) !== JSON.stringify(now.value)) {
+      else if (!same(was.value, now.value)) {
         out.push({ layer: "vault", kind: "vault-audit", weight: "attention", resource: key, message: `audit device ${now.value.path ?? now.value.type} changes: every argument of vault_audit forces replacement, so Terraform disables the device and enables a new one (requests in between are audited only by the other devices; if the new one cannot write, Vault refuses every request)` });
       }
     }
