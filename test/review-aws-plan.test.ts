@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reviewJsonIn, runReviewAsync, writeTrees } from "./helpers/review";
 import { referenceCopy, synthTerraformToTemp } from "./helpers/synth";
-import { type DeployedBase, deployedBase } from "./helpers/terraform-state";
+import { type DeployedBase, deployedBase, withoutLifecycle } from "./helpers/terraform-state";
 
 /**
  * `npm run review --aws-plan`: the AWS actions come from a real `terraform plan` (hashicorp/aws
@@ -14,10 +14,6 @@ import { type DeployedBase, deployedBase } from "./helpers/terraform-state";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const renamed = () => ({ ...referenceCopy(), name: "shop2" });
-/** Without prevent_destroy (which refuses this plan): what the review must then show. */
-const unprotected = (stack: Record<string, Json>) => {
-  for (const byName of Object.values<Json>(stack.resource)) for (const r of Object.values<Json>(byName)) delete r.lifecycle;
-};
 
 describe("review --aws-plan with a real terraform plan", () => {
   let base: DeployedBase;
@@ -26,7 +22,7 @@ describe("review --aws-plan with a real terraform plan", () => {
   }, 240_000);
 
   it("replacements from the plan (a rename replaces the snapshot bucket and the unseal alias): listed as REPLACED, the unseal key called out", async () => {
-    const head = await base.planHead(join(synthTerraformToTemp(renamed()), "stacks", "aws"), { patch: unprotected });
+    const head = await base.planHead(join(synthTerraformToTemp(renamed()), "stacks", "aws"), { patch: withoutLifecycle });
     expect(head.status).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), "vep-review-plan-"));
     writeFileSync(join(dir, "plan.json"), JSON.stringify(head.plan));
