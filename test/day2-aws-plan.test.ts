@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { day2Notes } from "../checks/day2";
 import type { PlatformSpecInput } from "../spec/schema";
 import { modelOf, referenceCopy, synthTerraformToTemp } from "./helpers/synth";
-import { type DeployedBase, deployedBase } from "./helpers/terraform-state";
+import { type DeployedBase, deployedBase, withoutLifecycle } from "./helpers/terraform-state";
 
 /**
  * Issue 14, item 6: what `terraform apply` does to a deployed AWS stack when the spec changes, planned
@@ -28,10 +28,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const oneLine = (text: string) => text.replace(/\s+/g, " ");
 const awsStack = (spec: PlatformSpecInput) => join(synthTerraformToTemp(spec), "stacks", "aws");
 const renamed = () => ({ ...referenceCopy(), name: "shop2" });
-/** The same stack without any lifecycle block: what prevent_destroy stands between. */
-const unprotected = (stack: Record<string, Json>) => {
-  for (const byName of Object.values<Json>(stack.resource)) for (const r of Object.values<Json>(byName)) delete r.lifecycle;
-};
+const unprotected = withoutLifecycle;
 
 describe("(issue 14.6) AWS stack: day-2 changes planned by Terraform against the deployed base", () => {
   let base: DeployedBase;

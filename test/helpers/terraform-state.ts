@@ -160,3 +160,8 @@ async function planHead(tf: TerraformWorkdir, statePath: string, state: Json, he
   const actions = Object.fromEntries(plan.resource_changes.filter((rc) => rc.change.actions.join() !== "no-op").map((rc) => [rc.address, rc.change.actions.join()]));
   return { ...r, plan, actions };
 }
+
+/** A stack without any lifecycle block (patch for planHead): what prevent_destroy stands between. */
+export const withoutLifecycle = (stack: Record<string, Json>) => {
+  for (const byName of Object.values<Json>(stack.resource)) for (const r of Object.values<Json>(byName)) delete r.lifecycle;
+};
