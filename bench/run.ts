@@ -8,13 +8,13 @@
  * renders only the Terraform half) runs in the same session for comparison. Run it on a quiet
  * machine: the numbers are wall-clock.
  */
-import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
+import { run } from "../review/spawn";
 import { benchmarkSpec } from "./specs";
 
 const ROOT = resolve(__dirname, "..");
@@ -42,14 +42,9 @@ async function measured(cmd: string, args: string[], cwd: string): Promise<Sampl
   writeFileSync(rusage, "");
   const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${MEASURE}`.trim(), VEP_BENCH_RUSAGE: rusage, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
   const start = performance.now();
-  const { code, stderr } = await new Promise<{ code: number; stderr: string }>((done) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (c) => done({ code: c ?? -1, stderr: err }));
-  });
+  const r = await run(cmd, args, { cwd, env });
   const wallMs = performance.now() - start;
-  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${code}\n${stderr.slice(-2000)}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
   const procs = readFileSync(rusage, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { userUs: number; systemUs: number; maxRssKb: number });
   rmSync(join(rusage, ".."), { recursive: true, force: true });
   return { wallMs, cpuMs: procs.reduce((n, p) => n + (p.userUs + p.systemUs) / 1000, 0), peakRssMb: Math.max(0, ...procs.map((p) => p.maxRssKb / 1024)) };
