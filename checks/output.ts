@@ -77,3 +77,12 @@ export function keyOfAlias(ctx: CheckContext, alias: string): TfResource | undef
   const a = ctx.resources("aws_kms_alias").find((r) => r.value.name === alias);
   return a ? ctx.referenced(a.value.target_key_id) : undefined;
 }
+
+/**
+ * The pipeline policies (terraform, terraform-<env>) and the Vault stack each applies; a stack the
+ * rendered output lacks (an output from before the split) maps to undefined: every stack.
+ */
+export function pipelinePolicies(ctx: CheckContext): Map<string, string | undefined> {
+  const rendered = ctx.synthesis.terraform.stacks;
+  return new Map(ctx.synthesis.model.vault.stacks.map((s) => [s.pipelinePolicy, s.name in rendered ? s.name : undefined]));
+}

@@ -37,7 +37,9 @@ export function synthTerraform(model: PlatformModel, opts: TerraformSynthOptions
   const root = terraformRoot();
   const backend = { outdir: opts.outDir, ...(opts.stateDir ? { stateDir: opts.stateDir } : {}) };
   new AwsStack(root, { model: model.aws, backend });
-  new VaultStack(root, { model: model.vault, backendModel: model.aws.backend, backend });
+  const [core, ...environments] = model.vault.stacks;
+  const coreStack = new VaultStack(root, { part: core, backendModel: model.aws.backend, backend });
+  for (const part of environments) new VaultStack(root, { part, backendModel: model.aws.backend, backend, after: coreStack });
   const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
   for (const stack of stacks) stack.prepareStack();
   const manifest: CdktfManifest = { version: CDKTF_VERSION, stacks: {} };

@@ -35,3 +35,19 @@ export interface Synthesis {
 
 /** The cluster a manifest key belongs to. */
 export const clusterOfManifest = (key: string): string => key.slice(0, key.indexOf("/"));
+
+/** A stack of the Vault layer: vault-core, vault-<env>, or the single `vault` stack of an output from before the split. */
+export const isVaultStack = (name: string): boolean => name === "vault" || name.startsWith("vault-");
+
+/**
+ * The resources of every Vault stack as one stack's JSON, for readers that follow Vault's own
+ * links (a role's mount, a connection's engine): no address repeats across the Vault stacks.
+ */
+export function vaultResources(stacks: Record<string, Obj>): { resource: Record<string, Record<string, Obj>> } {
+  const resource: Record<string, Record<string, Obj>> = {};
+  for (const [name, json] of Object.entries(stacks)) {
+    if (!isVaultStack(name)) continue;
+    for (const [type, byName] of Object.entries<Record<string, Obj>>(json?.resource ?? {})) resource[type] = { ...resource[type], ...byName };
+  }
+  return { resource };
+}

@@ -12,6 +12,7 @@ import {
   VAULT_MOUNTS,
   vaultConstructIds,
   vaultNames,
+  vaultStackNames,
 } from "./names";
 
 /**
@@ -119,8 +120,15 @@ function vaultClaims(spec: PlatformSpec): NameClaim[] {
   // Every Vault role (Kubernetes, AWS, AppRole auth) shares its policy's name, so unique policies mean unique roles.
   const policy = "Vault policies and roles";
   const claims: NameClaim[] = [vaultNames.snapshot, vaultNames.admin, vaultNames.developer].map((name) => ({ scope: policy, name, what: "a policy the platform defines" }));
+  claims.push({ scope: policy, name: vaultNames.terraform, what: "the core Vault stack's pipeline policy" });
+  // One Terraform state per Vault stack: an environment's stack must not take the core's name (an environment named core).
+  const stacks = "cdktf stacks (Terraform states)";
+  claims.push({ scope: stacks, name: vaultStackNames.core, what: "the core Vault stack" }, { scope: stacks, name: "aws", what: "the AWS stack" });
   list(spec.environments).forEach((env, e) => {
-    if (text(env?.name)) claims.push({ scope: policy, name: vaultNames.esoStore(env.name), path: ["environments", e, "name"], what: `the ESO store policy of environment ${env.name}` });
+    if (!text(env?.name)) return;
+    claims.push({ scope: policy, name: vaultNames.esoStore(env.name), path: ["environments", e, "name"], what: `the ESO store policy of environment ${env.name}` });
+    claims.push({ scope: policy, name: vaultNames.pipeline(env.name), path: ["environments", e, "name"], what: `the pipeline policy of environment ${env.name}'s Vault stack` });
+    claims.push({ scope: stacks, name: vaultStackNames.environment(env.name), path: ["environments", e, "name"], what: `the Vault stack of environment ${env.name}` });
   });
   list(spec.ciConsumers).forEach((tool, t) => {
     if (text(tool?.name)) claims.push({ scope: policy, name: vaultNames.ciTool(tool.name), path: ["ciConsumers", t, "name"], what: `the policy of CI consumer ${tool.name}` });

@@ -118,6 +118,17 @@ export function vaultLoginAudiences(spec: Pick<PlatformSpec, "vault">, env: Pick
   return env.cluster.type === "primary" ? [vault] : [vault, kubernetesApiAudience(env.cluster)];
 }
 
+/**
+ * cdktf stacks of the Vault layer, each with its own Terraform state: the core (mounts, auth
+ * methods, CAs, audit) and one per environment. `cdktf deploy 'vault-*'` selects them all.
+ */
+export const vaultStackNames = {
+  core: "vault-core",
+  environment: (env: string) => `vault-${env}`,
+  /** The single stack of releases before the split (its state is migrated: docs/runbooks/split-vault-state.md). */
+  legacy: "vault",
+} as const;
+
 /** Vault role and policy names per consumer; a role and its policy share the name. */
 export const vaultNames = {
   esoStore: (env: string) => `eso-${env}`,
@@ -126,8 +137,10 @@ export const vaultNames = {
   snapshot: "raft-snapshot",
   admin: "admin",
   developer: "developer",
-  /** The identity that applies the Vault stack (OIDC role and policy). */
+  /** The identity that applies the core Vault stack (OIDC role and policy). */
   terraform: "terraform",
+  /** The pipeline policy of one environment's Vault stack: it writes that environment's resources only. */
+  pipeline: (env: string) => `terraform-${env}`,
   /** Transit key of one environment: no role of another environment can use it. */
   transitKey: (env: string, key: string) => `${env}-${key}`,
   /** Login MFA enforcement on the OIDC mount. */

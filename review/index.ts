@@ -1,5 +1,6 @@
 import { CheckContext } from "../checks/context";
 import { day2Notes } from "../checks/day2";
+import { vaultStateSplitNotes } from "../checks/day2/vault-state-split";
 import type { Synthesis } from "../lib/synthesis";
 import { awsFindings } from "./aws";
 import { kubernetesChanges, kubernetesFindings } from "./kubernetes";
@@ -33,7 +34,9 @@ export async function reviewSyntheses(base: Synthesis, head: Synthesis, opts: Re
   const notes: string[] = [];
   if (opts.awsPlan) notes.push("AWS actions come from the Terraform plan given with --aws-plan (terraform show -json).");
   if (opts.baseModel === false) notes.push("The base trees came without their spec: day-2 notes are left out (give --base-spec).");
-  return { base: opts.base, head: opts.head, changes, findings, day2: opts.baseModel === false ? [] : day2Notes(base.model, head.model), notes };
+  // The state split is read from the rendered stacks, so it is noted even when the base came without its spec.
+  const day2 = [...vaultStateSplitNotes(base.terraform.stacks, head.terraform.stacks), ...(opts.baseModel === false ? [] : day2Notes(base.model, head.model))];
+  return { base: opts.base, head: opts.head, changes, findings, day2, notes };
 }
 
 export { reviewExitCode } from "./types";

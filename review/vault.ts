@@ -1,7 +1,8 @@
 import type { CheckContext } from "../checks/context";
 import { asList, type Obj, same, show } from "./fields";
 import { consumerFindings, consumers, policyFindings } from "./vault-access";
-import { tfResources } from "./terraform";
+import { isVaultStack } from "../lib/synthesis";
+import { type TfEntry, tfResources } from "./terraform";
 import type { ReviewFinding } from "./types";
 
 /** Role fields that restrict who may log in: an added value, or a dropped restriction, admits more. */
@@ -63,11 +64,11 @@ function configurationFindings(base: CheckContext, head: CheckContext): ReviewFi
     const addedPolicies = now.policies.filter((p) => !was.policies.includes(p));
     if (addedPolicies.length) out.push({ layer: "vault", kind: "vault-auth", weight: "broadening", resource: id, message: `token policies add ${show(addedPolicies)}` });
   }
-  const bt = tfResources(base.synthesis);
-  const ht = tfResources(head.synthesis);
-  for (const [key, now] of ht) {
-    if (now.stack !== "vault") continue;
-    const was = bt.get(key);
+  const bt = vaultByAddress(base);
+  const ht = vaultByAddress(head);
+  for (const [address, now] of ht) {
+    const key = now.resource;
+    const was = bt.get(address);
     if (was) {
       for (const attr of Object.keys(now.value).filter(isTtl)) {
         if (seconds(now.value[attr]) > seconds(was.value[attr])) out.push({ layer: "vault", kind: "vault-ttl", weight: "broadening", resource: key, message: `${attr} longer: ${show(was.value[attr] ?? "(system default)")} -> ${show(now.value[attr] ?? "(system default)")}` });
@@ -84,13 +85,22 @@ function configurationFindings(base: CheckContext, head: CheckContext): ReviewFi
       }
     }
   }
-  for (const [key, was] of bt) {
-    if (was.stack !== "vault" || ht.has(key)) continue;
+  for (const [address, was] of bt) {
+    if (ht.has(address)) continue;
+    const key = was.resource;
     if (was.type === "vault_audit") out.push({ layer: "vault", kind: "vault-audit", weight: "broadening", resource: key, message: `audit device ${was.value.path ?? was.value.type} removed: requests are no longer recorded there` });
     if (MOUNTS.has(was.type)) out.push({ layer: "vault", kind: "vault-mount", weight: "attention", resource: key, message: `mount ${was.value.path} removed: Vault deletes everything stored under it and revokes its leases` });
   }
   for (const [id, was] of b) if (!h.has(id)) out.push({ layer: "vault", kind: "vault-auth", weight: "narrowing", resource: id, message: `role removed (policies ${show(was.policies)})` });
   return out;
+}
+
+/**
+ * The Vault stacks' resources by address: addresses do not repeat across the Vault stacks, and a
+ * resource moved between them (the split of the single `vault` state) is the same object in Vault.
+ */
+function vaultByAddress(ctx: CheckContext): Map<string, TfEntry> {
+  return new Map([...tfResources(ctx.synthesis).values()].filter((e) => isVaultStack(e.stack)).map((e) => [`${e.type}.${e.name}`, e]));
 }
 
 /** Every Vault finding: policies by capability, consumers by reachable path, roles, TTLs, mounts, audit. */

@@ -1,8 +1,8 @@
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
-import { TerraformResource } from "cdktf";
+import { TerraformResource, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { BackendModel } from "../model/aws";
-import type { VaultModel } from "../model/vault";
+import type { VaultStackModel } from "../model/vault/stacks";
 import { type BackendOptions, configureBackend } from "./backend";
 import { PlatformStack } from "./platform-stack";
 import { AppRoleAuth } from "./vault/approle-auth";
@@ -15,9 +15,8 @@ import { OidcAuth } from "./vault/oidc-auth";
 import { VaultPolicies } from "./vault/policies";
 import { Pki } from "./vault/pki";
 import { Transit } from "./vault/transit";
-import { vaultConstructIds, vaultNames } from "../model/names";
+import { vaultConstructIds } from "../model/names";
 
-export const VAULT_STACK = "vault";
 
 /**
  * hashicorp/vault provider version the stack requires. The cdktf bindings (@cdktf/provider-vault
@@ -29,38 +28,49 @@ export const VAULT_STACK = "vault";
 export const VAULT_PROVIDER_VERSION = "5.8.0";
 
 export interface VaultStackProps {
-  model: VaultModel;
+  /** The part of the Vault layer this stack renders (model/vault/stacks.ts). */
+  part: VaultStackModel;
   backendModel: BackendModel;
   backend: Omit<BackendOptions, "stackName">;
+  /** The core stack an environment's stack is deployed after (deploy order only: no reference crosses). */
+  after?: TerraformStack;
 }
 
 /**
- * Configuration of a running, initialized Vault cluster. The provider reads VAULT_ADDR,
+ * One Vault stack (vault-core or vault-<env>), with its own state. The provider reads VAULT_ADDR,
  * VAULT_TOKEN and VAULT_CACERT from the environment: no address or credential is in code or spec.
  */
 export class VaultStack extends PlatformStack {
   constructor(scope: Construct, props: VaultStackProps) {
-    super(scope, VAULT_STACK);
-    const m = props.model;
-    configureBackend(this, props.backendModel, { ...props.backend, stackName: VAULT_STACK });
+    const { part } = props;
+    super(scope, part.name);
+    const m = part.vault;
+    const ownsMount = part.core;
+    configureBackend(this, props.backendModel, { ...props.backend, stackName: part.name });
     new VaultProvider(this, "vault", {});
     this.addOverride("terraform.required_providers.vault.version", VAULT_PROVIDER_VERSION);
+    // cdktf records it in manifest.json only: `cdktf deploy 'vault-*'` applies the core first.
+    if (props.after) this.addDependency(props.after);
 
-    new AuditDevices(this, "audit", m.audit);
-    new Autopilot(this, "autopilot", m.autopilot);
+    if (ownsMount) {
+      new AuditDevices(this, "audit", m.audit);
+      new Autopilot(this, "autopilot", m.autopilot);
+    }
     const policies = new VaultPolicies(this, "policy", m.policies);
-    new KvEngine(this, "kv", m.kv);
-    for (const mount of m.kubernetesAuth) new KubernetesAuth(this, vaultConstructIds.kubernetesAuth(mount.path), mount);
-    if (m.awsAuth) new AwsAuth(this, "auth_aws", m.awsAuth);
+    new KvEngine(this, "kv", { ...m.kv, ownsMount });
+    for (const mount of m.kubernetesAuth) new KubernetesAuth(this, vaultConstructIds.kubernetesAuth(mount.path), { ...mount, ownsMount });
+    if (m.awsAuth) new AwsAuth(this, "auth_aws", { ...m.awsAuth, ownsMount });
     if (m.appRole) new AppRoleAuth(this, "auth_approle", m.appRole);
     if (m.oidc) new OidcAuth(this, "auth_oidc", m.oidc);
-    if (m.database) new DatabaseEngine(this, "database", m.database);
-    new Pki(this, "pki", m.pki);
-    if (m.transit) new Transit(this, "transit", m.transit);
+    if (m.database) new DatabaseEngine(this, "database", { ...m.database, ownsMount });
+    new Pki(this, "pki", { ...m.pki, ownsMount });
+    if (m.transit) new Transit(this, "transit", { ...m.transit, ownsMount });
 
-    // The pipeline's own policy is written first, so what this apply adds is already allowed to it.
+    // The core pipeline's own policy is written first, so what this apply adds is already allowed to
+    // it. An environment's pipeline policy is the core's (written before any environment is applied).
     // A bare address: a "${...}" reference (own.fqn) is an expression, which depends_on rejects.
-    const own = policies.byName.get(vaultNames.terraform)!;
+    const own = policies.byName.get(part.pipelinePolicy);
+    if (!own) return;
     const address = `${own.terraformResourceType}.${own.friendlyUniqueId}`;
     for (const r of this.node.findAll()) {
       if (r instanceof TerraformResource && r !== own && r.terraformResourceType.startsWith("vault_")) r.dependsOn = [...(r.dependsOn ?? []), address];

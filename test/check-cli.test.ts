@@ -143,7 +143,7 @@ describe("npm run check", () => {
     delete job.spec.jobTemplate.spec.template.spec.containers[0].securityContext.runAsNonRoot;
     writeFileSync(file, stringify(job));
     // The issue-15 guardrails read the written trees too: a committed policy and start script edited by hand.
-    const stackFile = join(cwd, "cdktf.out/stacks/vault/cdk.tf.json");
+    const stackFile = join(cwd, "cdktf.out/stacks/vault-dev/cdk.tf.json");
     const stack = JSON.parse(readFileSync(stackFile, "utf8"));
     stack.resource.vault_policy.policy_svc_dev_payment_service.policy += '\npath "transit/decrypt/production-payments" {\n  capabilities = ["update"]\n}\n';
     writeFileSync(stackFile, JSON.stringify(stack, null, 2));
@@ -155,7 +155,7 @@ describe("npm run check", () => {
     const r = await runCheck(["--no-synth", "--out", "cdktf.out", "--dist", "dist"], cwd);
     expect(r.status).toBe(4);
     expect(r.stdout).toContain("  VEP-G08 shop-platform/vault-backup/cronjob-vault-snapshot.yaml\n    container upload may run as root (runAsNonRoot is not true)");
-    expect(r.stdout).toContain("  VEP-G19 vault/vault_policy.policy_svc_dev_payment_service\n    policy svc-dev-payment-service (environment dev) may decrypt with production-payments (environment production's key)");
+    expect(r.stdout).toContain("  VEP-G19 vault-dev/vault_policy.policy_svc_dev_payment_service\n    policy svc-dev-payment-service (environment dev) may decrypt with production-payments (environment production's key)");
     expect(r.stdout).toContain("  VEP-G25 shop-platform/vault/statefulset-vault.yaml\n    container vault starts vault server without ulimit -c 0 before exec");
     const clean = await runCheck(["--no-synth", "--dist", join(cwd, "nowhere")], cwd);
     expect(clean.status).toBe(2);

@@ -86,9 +86,9 @@ describe("SARIF locations", () => {
 describe("hand-edited policies", () => {
   it("a policy that does not parse is reported by VEP-G04; the policies beside it are still read", async () => {
     const s = structuredClone(await base("reference"));
-    s.terraform.stacks.vault.resource.vault_policy.policy_eso_dev.policy += '\npath "secret/x" {\n  capabilities = ["read"\n';
+    s.terraform.stacks["vault-dev"].resource.vault_policy.policy_eso_dev.policy += '\npath "secret/x" {\n  capabilities = ["read"\n';
     const report = await runChecks(s);
-    expect(report.findings.filter((f) => f.check === "VEP-G04").map((f) => f.resource)).toEqual(["vault/vault_policy.policy_eso_dev"]);
+    expect(report.findings.filter((f) => f.check === "VEP-G04").map((f) => f.resource)).toEqual(["vault-dev/vault_policy.policy_eso_dev"]);
     expect(report.findings.find((f) => f.check === "VEP-G04")!.message).toMatch(/^policy eso-dev is not valid HCL \(Vault refuses it\): /);
     // eso-dev's rules are gone, so its stores' reads fail; the other environments' are untouched.
     expect(report.findings.some((f) => f.check === "VEP-X01" && f.resource.startsWith("shop-platform/env-dev/"))).toBe(true);
@@ -99,7 +99,7 @@ describe("hand-edited policies", () => {
 describe("VEP-G04: the terraform policy's sudo", () => {
   it("is allowed on each exact root-protected path it applies, and refused on a glob, another root path or any other policy", async () => {
     const s = structuredClone(await base("reference"));
-    const vault = s.terraform.stacks.vault.resource.vault_policy;
+    const vault = s.terraform.stacks["vault-core"].resource.vault_policy;
     vault.policy_terraform.policy += '\npath "sys/auth/*" {\n  capabilities = ["update", "sudo"]\n}\npath "sys/raw/*" {\n  capabilities = ["read", "sudo"]\n}\n';
     vault.policy_developer.policy += '\npath "sys/audit" {\n  capabilities = ["read", "sudo"]\n}\n';
     const report = await runChecks(s, { checks: CHECKS.filter((c) => c.id === "VEP-G04") });
@@ -115,13 +115,13 @@ describe("the issue's breakages, each caught by its check", () => {
   };
 
   it("a role rebound to another service account (VEP-X01)", async () => {
-    const found = await findings((s) => void (s.terraform.stacks.vault.resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.bound_service_account_names = ["default"]), "VEP-X01");
+    const found = await findings((s) => void (s.terraform.stacks["vault-dev"].resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.bound_service_account_names = ["default"]), "VEP-X01");
     expect(found).toContain("shop-platform/env-dev/externalsecret-payment-service-stripe.yaml: role eso-dev binds service accounts [default] in [dev], not ClusterSecretStore vault-dev's serviceAccountRef dev/eso-vault-store");
   });
 
   it("a policy naming secret/apps/... instead of secret/data/apps/... (VEP-X01)", async () => {
     const found = await findings((s) => {
-      const p = s.terraform.stacks.vault.resource.vault_policy.policy_eso_dev;
+      const p = s.terraform.stacks["vault-dev"].resource.vault_policy.policy_eso_dev;
       p.policy = p.policy.replace('path "secret/data/apps/dev/*"', 'path "secret/apps/dev/*"');
     }, "VEP-X01");
     expect(found).toContain(
@@ -172,7 +172,7 @@ describe("least privilege on specs beyond the examples", () => {
     (spec.sharedServices![0].endpoints as Record<string, unknown>).qa = { host: "postgres.qa.shop.internal", port: 5432, cidrs: ["10.40.120.0/24"] };
     spec.services!.push({ name: "batch", environments: ["qa"], databases: [{ name: "users" }] });
     const s = await synthesisOf(spec);
-    expect(s.terraform.stacks.vault.resource.vault_policy.policy_eso_qa.policy).not.toContain("secret/data/apps/qa");
+    expect(s.terraform.stacks["vault-qa"].resource.vault_policy.policy_eso_qa.policy).not.toContain("secret/data/apps/qa");
     expect(actionableIn(await runChecks(s)).map((f) => `${f.check} ${f.resource}: ${f.message}`)).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ describe("main.ts (the synth command)", () => {
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     const hashA = { tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) };
-    expect(Object.keys(hashA.tf)).toEqual(expect.arrayContaining(["manifest.json", "stacks/aws/cdk.tf.json", "stacks/vault/cdk.tf.json"]));
+    expect(Object.keys(hashA.tf)).toEqual(expect.arrayContaining(["manifest.json", "stacks/aws/cdk.tf.json", "stacks/vault-core/cdk.tf.json"]));
     expect(Object.keys(hashA.k8s)).toEqual(expect.arrayContaining(["shop-platform/kustomization.yaml", "shop-platform/vault/statefulset-vault.yaml"]));
     expect((await runCli([], { cwd: a })).status).toBe(0);
     expect({ tf: treeHash(join(a, "cdktf.out")), k8s: treeHash(join(a, "dist")) }).toEqual(hashA);
@@ -88,7 +88,7 @@ describe("main.ts (the synth command)", () => {
   it("--only renders one layer (cdktf.json and cdk8s.yaml use it), leaving the other untouched", async () => {
     const cwd = freshDir();
     expect((await runCli(["--only", "terraform"], { cwd })).status).toBe(0);
-    expect(existsSync(join(cwd, "cdktf.out/stacks/vault/cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(cwd, "cdktf.out/stacks/vault-core/cdk.tf.json"))).toBe(true);
     expect(existsSync(join(cwd, "dist"))).toBe(false);
     expect((await runCli(["--only", "kubernetes"], { cwd, env: { CDK8S_OUTDIR: join(cwd, "k8s-out") } })).status).toBe(0);
     expect(existsSync(join(cwd, "k8s-out/shop-platform/vault/kustomization.yaml"))).toBe(true);
@@ -114,7 +114,7 @@ describe("main.ts (the synth command)", () => {
     const r = await runCli([join(ROOT, "examples", file)], { cwd });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(existsSync(join(cwd, "cdktf.out/stacks/vault/cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(cwd, "cdktf.out/stacks/vault-core/cdk.tf.json"))).toBe(true);
     expect(readdirSync(join(cwd, "dist")).length).toBeGreaterThan(0);
   });
 

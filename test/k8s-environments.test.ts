@@ -200,9 +200,10 @@ describe.each([
     policies = await parsedPolicies(vault);
   });
 
-  const mountPathOf = (backendRef: string) => {
-    const id = /^\$\{vault_auth_backend\.([a-z0-9_]+)\.path\}$/.exec(backendRef)![1];
-    return String(vault.resource.vault_auth_backend[id].path);
+  // An environment's role names its mount by path (its stack holds no mount); the core's roles reference theirs.
+  const mountPathOf = (backend: string) => {
+    const ref = /^\$\{vault_auth_backend\.([a-z0-9_]+)\.path\}$/.exec(backend);
+    return ref ? String(vault.resource.vault_auth_backend[ref[1]].path) : backend;
   };
   const storeOf = (namespace: string, ref: { kind: string; name: string }) =>
     ref.kind === "ClusterSecretStore" ? find(objects, "ClusterSecretStore", ref.name) : find(objects, "SecretStore", ref.name, namespace);

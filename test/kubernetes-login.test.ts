@@ -61,7 +61,8 @@ function vaultSide(stack: StackJson, mount: string, role: string) {
   if (!backendKey) throw new Error(`no auth mount ${mount} in the Vault stack`);
   const ref = `\${vault_auth_backend.${backendKey}.path}`;
   const config = Object.values(stack.resource.vault_kubernetes_auth_backend_config!).map(strip).find((c) => c.backend === ref);
-  const roleRes = Object.values(stack.resource.vault_kubernetes_auth_backend_role!).map(strip).find((r) => r.backend === ref && r.role_name === role);
+  // An environment's role names the core's mount by path; the core's own roles reference it.
+  const roleRes = Object.values(stack.resource.vault_kubernetes_auth_backend_role!).map(strip).find((r) => (r.backend === ref || r.backend === mount) && r.role_name === role);
   if (!config || !roleRes) throw new Error(`mount ${mount}: config or role ${role} missing`);
   return { config, role: roleRes };
 }

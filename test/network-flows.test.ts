@@ -8,7 +8,7 @@ import { describeFlow } from "../checks/network/evaluate";
 import { deriveFlows } from "../checks/network/flows";
 import { runChecks } from "../checks/run";
 import type { Synthesis } from "../lib/synthesis";
-import { specByName, synthesisOf } from "./helpers/synthesis";
+import { specByName, synthesisOf, vaultOf } from "./helpers/synthesis";
 import { ROOT } from "./helpers/synth";
 
 /**
@@ -110,7 +110,7 @@ describe("network flows of the reference spec", () => {
 
   it("report a destination the address book does not place", async () => {
     const broken = edited((_, s) => {
-      const first = Object.values(s.terraform.stacks.vault.resource.vault_database_secret_backend_connection)[0] as { postgresql: { connection_url: string } };
+      const first = Object.values(vaultOf(s).vault_database_secret_backend_connection)[0] as { postgresql: { connection_url: string } };
       first.postgresql.connection_url = first.postgresql.connection_url.replace(/@[^:]+:/, "@orders.db.internal:");
     });
     expect(await problems(broken)).toContain(

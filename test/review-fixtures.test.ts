@@ -88,7 +88,7 @@ describe("review: fixture pairs per finding kind", () => {
 
   it("a narrowing that breaks a service still running: the policy loses a path its ExternalSecret reads", async () => {
     const head = edited(reference, (s) => {
-      const p = s.terraform.stacks.vault.resource.vault_policy.policy_eso_dev;
+      const p = s.terraform.stacks["vault-dev"].resource.vault_policy.policy_eso_dev;
       p.policy = p.policy.replace('path "secret/data/shared-services/kafka/dev" {\n  capabilities = ["read"]\n}\n', "");
     });
     const r = await review(reference, head);
@@ -172,16 +172,17 @@ describe("review: fixture pairs per finding kind", () => {
 
   it("auth roles: a new service account bound, a longer TTL, a removed audit device", async () => {
     const head = edited(reference, (s) => {
-      const v = s.terraform.stacks.vault.resource;
-      v.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.bound_service_account_names.push("default");
-      v.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.token_ttl = 86400;
-      delete v.vault_audit[Object.keys(v.vault_audit)[0]];
+      const dev = s.terraform.stacks["vault-dev"].resource;
+      dev.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.bound_service_account_names.push("default");
+      dev.vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev.token_ttl = 86400;
+      const audit = s.terraform.stacks["vault-core"].resource.vault_audit;
+      delete audit[Object.keys(audit)[0]];
     });
     const r = await review(reference, head);
     expect(lines(r).filter((f) => f.weight === "broadening")).toEqual(
       expect.arrayContaining([
         { layer: "vault", kind: "vault-auth", weight: "broadening", resource: "auth/kubernetes/role/eso-dev", message: 'bound_service_account_names now also admits ["default"]' },
-        expect.objectContaining({ kind: "vault-ttl", resource: "vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev", message: expect.stringMatching(/^token_ttl longer: \d+ -> 86400$/) }),
+        expect.objectContaining({ kind: "vault-ttl", resource: "vault-dev/vault_kubernetes_auth_backend_role.auth_kubernetes_role_eso_dev", message: expect.stringMatching(/^token_ttl longer: \d+ -> 86400$/) }),
         expect.objectContaining({ kind: "vault-audit", message: expect.stringMatching(/^audit device .* removed/) }),
       ]),
     );
@@ -189,7 +190,7 @@ describe("review: fixture pairs per finding kind", () => {
 
   it("a changed audit device is called out: every argument of vault_audit forces replacement", async () => {
     const head = edited(reference, (s) => {
-      const a = Object.values<Json>(s.terraform.stacks.vault.resource.vault_audit)[0];
+      const a = Object.values<Json>(s.terraform.stacks["vault-core"].resource.vault_audit)[0];
       a.description = "changed";
     });
     const r = await review(reference, head);

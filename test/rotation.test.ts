@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Synthesis } from "../lib/synthesis";
 import { durationSeconds } from "../spec/primitives";
 import { referenceCopy } from "./helpers/synth";
-import { synthesisOf } from "./helpers/synthesis";
+import { synthesisOf, vaultOf } from "./helpers/synthesis";
 
 /**
  * The rotation schedule across the layers: every rotated ExternalSecret's period is read where the
@@ -21,7 +21,7 @@ function seconds(d: string): number {
 }
 
 function periodsFromOtherLayers(s: Synthesis): Map<string, number> {
-  const vault = s.terraform.stacks.vault.resource;
+  const vault = vaultOf(s);
   const kvPeriods = new Map<string, string>();
   for (const r of Object.values<Obj>(vault.vault_generic_endpoint)) {
     const m = /^secret\/metadata\/(.+)$/.exec(r.path);

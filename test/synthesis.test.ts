@@ -39,7 +39,9 @@ function filesBelow(dir: string): Record<string, string> {
 function cdktfAppSynth(model: PlatformModel, outdir: string, stateDir: string): Record<string, string> {
   const app = new CdktfApp({ outdir, skipValidation: false });
   new AwsStack(app, { model: model.aws, backend: { outdir, stateDir } });
-  new VaultStack(app, { model: model.vault, backendModel: model.aws.backend, backend: { outdir, stateDir } });
+  const [core, ...environments] = model.vault.stacks;
+  const coreStack = new VaultStack(app, { part: core, backendModel: model.aws.backend, backend: { outdir, stateDir } });
+  for (const part of environments) new VaultStack(app, { part, backendModel: model.aws.backend, backend: { outdir, stateDir }, after: coreStack });
   app.synth();
   return filesBelow(outdir);
 }

@@ -1,7 +1,7 @@
 import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { plainPolicyRules } from "../checks/context";
-import { specByName, synthesisOf } from "./helpers/synthesis";
+import { specByName, synthesisOf, vaultOf } from "./helpers/synthesis";
 import { allows, type AclRule, capabilitiesFor, patternMatches, rulesFromParsedHcl } from "../checks/vault-acl";
 
 /** The ACL evaluator the policy tests rely on, checked against Vault's documented matching rules. */
@@ -67,7 +67,7 @@ describe("the plain policy reader of the checks (checks/context.ts) agrees with 
   it("on every policy the reference spec and the examples render, and refuses anything else", async () => {
     let compared = 0;
     for (const name of ["reference", "examples/vcluster-oidc.yaml", "examples/minimal.json"] as const) {
-      for (const p of Object.values<{ name: string; policy: string }>((await synthesisOf(specByName(name))).terraform.stacks.vault.resource.vault_policy)) {
+      for (const p of Object.values<{ name: string; policy: string }>(vaultOf(await synthesisOf(specByName(name))).vault_policy)) {
         const byPath = (rules: { path: string }[] | undefined) => [...(rules ?? [])].sort((a, b) => a.path.localeCompare(b.path));
         expect(byPath(plainPolicyRules(p.policy)), p.name).toEqual(byPath(rulesFromParsedHcl(await parse("p.hcl", p.policy))));
         compared++;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { allows, type AclRule, comparePriority, patternMatches } from "../checks/vault-acl";
 import type { PlatformSpecInput } from "../spec/schema";
 import { referenceCopy, vclusterExample } from "./helpers/synth";
-import { type ApiCall, apiCalls } from "./helpers/vault-api-calls";
+import { type ApiCall, apiCalls, PROVIDER_CALLS } from "./helpers/vault-api-calls";
 import { byArg, parsedPolicies, type StackJson, synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -178,30 +178,63 @@ function stackVariants(): [string, PlatformSpecInput][] {
   ];
 }
 
-describe("(15.2) the terraform policy allows exactly what applying the Vault stack needs", () => {
-  it.each(stackVariants())("%s: every API call of every resource is allowed, except the break-glass ones, which are refused", async (_name, spec) => {
-    const stack = synthStacks(spec).vault;
-    const terraform = rulesOf(await parsedPolicies(stack), "terraform");
-    const calls = apiCalls(stack);
-    expect(calls.length).toBeGreaterThan(100);
-    const wrong = calls.filter((c) => allowedCall(terraform, c) === breakGlassOnly(stack, c)).map((c) => `${c.resource} ${c.phase} ${c.op} ${c.path}${c.sudo ? " (sudo)" : ""}: ${breakGlassOnly(stack, c) ? "allowed but must be refused" : "refused"}`);
-    expect(wrong).toEqual([]);
+/** The pipeline policy that applies each Vault stack (issue 17: one state per environment). */
+const pipelineOf = (stack: string): string => (stack === "vault-core" ? "terraform" : `terraform-${stack.slice("vault-".length)}`);
+const vaultStacksOf = (stacks: Record<string, StackJson>) => Object.entries(stacks).filter(([n]) => n.startsWith("vault-"));
+const describeCall = (stack: StackJson, c: ApiCall) => `${c.resource} ${c.phase} ${c.op} ${c.path}${c.sudo ? " (sudo)" : ""}: ${breakGlassOnly(stack, c) ? "allowed but must be refused" : "refused"}`;
+
+describe("(15.2, 17) each Vault stack's pipeline policy allows exactly what applying that stack needs", () => {
+  it.each(stackVariants())("%s: every API call of every resource is allowed to its stack's pipeline, except the break-glass ones, which are refused", async (_name, spec) => {
+    const { vault, stacks } = synthStacks(spec);
+    const policies = await parsedPolicies(vault);
+    expect(vaultStacksOf(stacks).map(([n]) => n).sort()).toEqual(["vault-core", "vault-dev", "vault-production", "vault-staging"]);
+    let total = 0;
+    for (const [name, stack] of vaultStacksOf(stacks)) {
+      const rules = rulesOf(policies, pipelineOf(name));
+      const calls = apiCalls(stack);
+      total += calls.length;
+      const wrong = calls.filter((c) => allowedCall(rules, c) === breakGlassOnly(stack, c)).map((c) => `${name}: ${describeCall(stack, c)}`);
+      expect(wrong).toEqual([]);
+    }
+    expect(total).toBeGreaterThan(100);
   });
 
-  it.each(stackVariants())("%s: every capability the terraform policy grants is one some call needs (nothing more)", async (_name, spec) => {
-    const stack = synthStacks(spec).vault;
-    const terraform = rulesOf(await parsedPolicies(stack), "terraform");
-    // The capabilities each rule is the deciding (most specific) rule for.
-    const used = new Map<string, Set<string>>();
-    for (const c of apiCalls(stack).filter((call) => !breakGlassOnly(stack, call))) {
-      const winner = terraform.filter((r) => patternMatches(r.path, c.path)).map((r) => r.path).sort(comparePriority).at(-1);
-      if (!winner) continue;
-      const caps = used.get(winner) ?? new Set<string>();
-      for (const cap of [...(c.op === "write" ? ["create", "update"] : [c.op]), ...(c.sudo ? ["sudo"] : [])]) caps.add(cap);
-      used.set(winner, caps);
+  it.each(stackVariants())("%s: every capability a pipeline policy grants is one some call of its stack needs (nothing more)", async (_name, spec) => {
+    const { vault, stacks } = synthStacks(spec);
+    const policies = await parsedPolicies(vault);
+    for (const [name, stack] of vaultStacksOf(stacks)) {
+      const rules = rulesOf(policies, pipelineOf(name));
+      // The capabilities each rule is the deciding (most specific) rule for.
+      const used = new Map<string, Set<string>>();
+      for (const c of apiCalls(stack).filter((call) => !breakGlassOnly(stack, call))) {
+        const winner = rules.filter((r) => patternMatches(r.path, c.path)).map((r) => r.path).sort(comparePriority).at(-1);
+        if (!winner) continue;
+        const caps = used.get(winner) ?? new Set<string>();
+        for (const cap of [...(c.op === "write" ? ["create", "update"] : [c.op]), ...(c.sudo ? ["sudo"] : [])]) caps.add(cap);
+        used.set(winner, caps);
+      }
+      const unused = rules.filter((r) => !r.capabilities.includes("deny")).flatMap((r) => r.capabilities.filter((cap) => !used.get(r.path)?.has(cap)).map((cap) => `${name} ${r.path}: ${cap}`));
+      expect(unused).toEqual([]);
     }
-    const unused = terraform.filter((r) => !r.capabilities.includes("deny")).flatMap((r) => r.capabilities.filter((cap) => !used.get(r.path)?.has(cap)).map((cap) => `${r.path}: ${cap}`));
-    expect(unused).toEqual([]);
+  });
+
+  it.each(stackVariants())("%s: no pipeline may make any call of another stack (a dev pipeline cannot touch production, nor the core)", async (_name, spec) => {
+    const { vault, stacks } = synthStacks(spec);
+    const policies = await parsedPolicies(vault);
+    const providerPaths = new Set(PROVIDER_CALLS.map((c) => c.path));
+    const crossing: string[] = [];
+    for (const [owner, stack] of vaultStacksOf(stacks)) {
+      const calls = apiCalls(stack).filter((c) => !providerPaths.has(c.path));
+      for (const [other] of vaultStacksOf(stacks).filter(([n]) => n !== owner)) {
+        const rules = rulesOf(policies, pipelineOf(other));
+        for (const c of calls) if (allowedCall(rules, c)) crossing.push(`${pipelineOf(other)} may ${c.op} ${c.path} (${owner}/${c.resource})`);
+      }
+    }
+    expect(crossing).toEqual([]);
+    // The pipelines' own policies are the core's to write: no environment pipeline may write one.
+    for (const env of ["dev", "staging", "production"]) {
+      for (const target of ["terraform", "terraform-dev", "terraform-production"]) expect(allows(rulesOf(policies, `terraform-${env}`), `sys/policies/acl/${target}`, "update"), `terraform-${env} on ${target}`).toBe(false);
+    }
   });
 
   it("can read no secret value, credential, plaintext, certificate or snapshot", async () => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
 describe("generated policies are valid HCL with valid semantics", () => {
   it("there is a policy per consumer", () => {
     expect([...policies.keys()].sort()).toEqual(
-      ["admin", "ci-argocd", "ci-tekton", "developer", "eso-dev", "eso-production", "eso-staging", "raft-snapshot", "svc-dev-payment-service", "svc-production-payment-service", "svc-staging-payment-service", "terraform"].sort(),
+      ["admin", "ci-argocd", "ci-tekton", "developer", "eso-dev", "eso-production", "eso-staging", "raft-snapshot", "svc-dev-payment-service", "svc-production-payment-service", "svc-staging-payment-service", "terraform", "terraform-dev", "terraform-production", "terraform-staging"].sort(),
     );
   });
 

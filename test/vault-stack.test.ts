@@ -16,22 +16,28 @@ const resources = (stack: StackJson, type: string) => Object.values(stack.resour
 
 describe("vault stack: reference spec", () => {
   let vault: StackJson;
+  let stacks: Record<string, StackJson>;
   let dir: string;
-  beforeAll(() => ({ vault, dir } = synthStacks(referenceCopy())));
+  beforeAll(() => ({ vault, stacks, dir } = synthStacks(referenceCopy())));
 
   it("uses the pinned provider and takes address and token only from the environment", () => {
-    const json = JSON.parse(readFileSync(join(dir, "stacks/vault/cdk.tf.json"), "utf8"));
+    const json = JSON.parse(readFileSync(join(dir, "stacks/vault-core/cdk.tf.json"), "utf8"));
     // 5.8.0, not the bindings' 5.6.0: the first release with the connection's top-level password_policy.
     expect(json.terraform.required_providers.vault).toEqual({ source: "hashicorp/vault", version: "5.8.0" });
     expect(json.provider.vault).toEqual([{}]);
   });
 
-  it("(issue 15.2) the terraform policy is written before every other Vault resource, so what an apply adds is already allowed to the pipeline", () => {
-    const all = Object.entries(vault.resource).filter(([type]) => type.startsWith("vault_")).flatMap(([type, rs]) => Object.entries(rs).map(([name, r]) => ({ address: `${type}.${name}`, dependsOn: (r.depends_on as string[] | undefined) ?? [] })));
-    expect(all.length).toBeGreaterThan(50);
-    for (const r of all) {
+  it("(issue 15.2) the terraform policy is written before every other resource of the core stack, so what an apply adds is already allowed to the pipeline", () => {
+    const addresses = (stack: StackJson) => Object.entries(stack.resource).filter(([type]) => type.startsWith("vault_")).flatMap(([type, rs]) => Object.entries(rs).map(([name, r]) => ({ address: `${type}.${name}`, dependsOn: (r.depends_on as string[] | undefined) ?? [] })));
+    const core = addresses(stacks["vault-core"]);
+    expect(core.length).toBeGreaterThan(20);
+    for (const r of core) {
       if (r.address === "vault_policy.policy_terraform") expect(r.dependsOn, r.address).toEqual([]);
       else expect(r.dependsOn, r.address).toContain("vault_policy.policy_terraform");
+    }
+    // An environment's pipeline policy (terraform-<env>) is the core's: nothing in its own stack orders before it.
+    for (const env of ["dev", "staging", "production"]) {
+      for (const r of addresses(stacks[`vault-${env}`])) expect(r.dependsOn.filter((d) => d.startsWith("vault_policy.")), r.address).toEqual([]);
     }
   });
 
@@ -112,7 +118,8 @@ describe("vault stack: reference spec", () => {
     expect(String(policy.policy)).toMatch(/^length = 32\n/);
     for (const [name, c] of Object.entries(conns)) {
       // hashicorp/vault 5.8.0 vault/resource_database_secret_backend_connection.go: s[consts.FieldPasswordPolicy] (top level).
-      expect(c.password_policy, name).toBe("${vault_password_policy.database_password_policy.name}");
+      // By name: the policy is the core stack's, the connection its environment's (no reference crosses stacks).
+      expect(c.password_policy, name).toBe("database-password");
       // 5.6.0 copied only `password` out of `data`; nothing may rely on it.
       expect(c, name).not.toHaveProperty("data");
       expect(c.postgresql, name).not.toHaveProperty("password_policy");
@@ -234,8 +241,10 @@ describe("vault stack: vcluster environment and every optional auth method (exam
     expect(byArg(vault, "vault_auth_backend", "path")["kubernetes-staging-vcluster"]).toMatchObject({ type: "kubernetes" });
     const roles = Object.values(vault.resource.vault_kubernetes_auth_backend_role ?? {});
     const esoStaging = roles.find((r) => r.role_name === "eso-staging")!;
-    expect(esoStaging.backend).toBe("${vault_auth_backend.auth_kubernetes_staging_vcluster_backend.path}");
-    expect(roles.find((r) => r.role_name === "eso-dev")!.backend).toBe("${vault_auth_backend.auth_kubernetes_backend.path}");
+    // Environment roles name the core's mounts by path; the core's own roles (raft-snapshot) reference them.
+    expect(esoStaging.backend).toBe("kubernetes-staging-vcluster");
+    expect(roles.find((r) => r.role_name === "eso-dev")!.backend).toBe("kubernetes");
+    expect(roles.find((r) => r.role_name === "raft-snapshot")!.backend).toBe("${vault_auth_backend.auth_kubernetes_backend.path}");
   });
 
   it("AWS IAM auth roles are bound to exactly the IAM roles the AWS stack creates", () => {

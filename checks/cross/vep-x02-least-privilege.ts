@@ -75,12 +75,12 @@ export const leastPrivilege: Check = {
   fixtures: {
     pass: {
       does: "the snapshot policy as rendered: read on sys/storage/raft/snapshot, used by the CronJob's script",
-      edit: (s) => void fx.resource(s, "vault", "vault_policy", "policy_raft_snapshot"),
+      edit: (s) => void fx.resource(s, "vault-core", "vault_policy", "policy_raft_snapshot"),
     },
     fail: {
       does: "the eso-dev policy gains a read on every team's CI secrets",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_eso_dev").policy += '\npath "secret/data/ci-cd/*" {\n  capabilities = ["read"]\n}\n'),
-      expect: { resource: "vault/vault_policy.policy_eso_dev", message: "policy eso-dev grants [read] on secret/data/ci-cd/*, which role eso-dev never uses" },
+      edit: (s) => void (fx.resource(s, "vault-dev", "vault_policy", "policy_eso_dev").policy += '\npath "secret/data/ci-cd/*" {\n  capabilities = ["read"]\n}\n'),
+      expect: { resource: "vault-dev/vault_policy.policy_eso_dev", message: "policy eso-dev grants [read] on secret/data/ci-cd/*, which role eso-dev never uses" },
     },
   },
 };

@@ -28,14 +28,14 @@ export const awsAuthBinding: Check = {
       does: "the IAM role given a path, and the binding naming it with that path",
       edit: (s) => {
         fx.resource(s, "aws", "aws_iam_role", "login_dev_analytics_service_role").path = "/vault-login/";
-        fx.resource(s, "vault", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service").bound_iam_principal_arns = ["arn:aws:iam::111122223333:role/vault-login/shop-dev-analytics-service"];
+        fx.resource(s, "vault-dev", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service").bound_iam_principal_arns = ["arn:aws:iam::111122223333:role/vault-login/shop-dev-analytics-service"];
       },
     },
     fail: {
       spec: "examples/vcluster-oidc.yaml",
       does: "the dev analytics-service role bound to a role of another account",
-      edit: (s) => void (fx.resource(s, "vault", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service").bound_iam_principal_arns = ["arn:aws:iam::999988887777:role/shop-dev-analytics-service"]),
-      expect: { resource: "vault/vault_aws_auth_backend_role.auth_aws_role_svc_dev_analytics_service", message: "role svc-dev-analytics-service binds arn:aws:iam::999988887777:role/shop-dev-analytics-service, which is not the ARN of a role the AWS stack creates" },
+      edit: (s) => void (fx.resource(s, "vault-dev", "vault_aws_auth_backend_role", "auth_aws_role_svc_dev_analytics_service").bound_iam_principal_arns = ["arn:aws:iam::999988887777:role/shop-dev-analytics-service"]),
+      expect: { resource: "vault-dev/vault_aws_auth_backend_role.auth_aws_role_svc_dev_analytics_service", message: "role svc-dev-analytics-service binds arn:aws:iam::999988887777:role/shop-dev-analytics-service, which is not the ARN of a role the AWS stack creates" },
     },
   },
 };

@@ -45,7 +45,7 @@ export const boundServiceAccounts: Check = {
     fail: {
       does: "the ServiceAccount payment-service removed from dev",
       edit: (s) => void delete s.kubernetes.manifests["shop-platform/env-dev/serviceaccount-payment-service.yaml"],
-      expect: { resource: "vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_svc_dev_payment_service", message: "role svc-dev-payment-service (auth/kubernetes) binds dev/payment-service, which no manifest of cluster shop-platform renders" },
+      expect: { resource: "vault-dev/vault_kubernetes_auth_backend_role.auth_kubernetes_role_svc_dev_payment_service", message: "role svc-dev-payment-service (auth/kubernetes) binds dev/payment-service, which no manifest of cluster shop-platform renders" },
     },
   },
 };

@@ -1,5 +1,6 @@
 import type { AddressBook } from "../../model/network";
 import { iamEndpointHost, isLoopback } from "../../model/names";
+import { vaultResources } from "../../lib/synthesis";
 import { describeFlow } from "./evaluate";
 import { containersOf, Inventory, type Obj, type SynthesizedPlatform, type Workload } from "./inventory";
 import type { Endpoint, Flow, PodEndpoint, Protocol } from "./types";
@@ -60,6 +61,11 @@ const referenced = (stack: Obj, ref: string): Obj | undefined => {
   const m = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(String(ref));
   return m ? stack?.resource?.[m[1]]?.[m[2]] : undefined;
 };
+/** A backend argument as a mount path: a reference in the stack that owns the mount, the literal path in an environment's stack. */
+const mountPath = (stack: Obj, backend: unknown): string => {
+  const target = referenced(stack, String(backend));
+  return String(target ? target.path : backend);
+};
 
 function clientPods(cluster: string, namespace: string, who: string): PodEndpoint {
   return { kind: "pod", cluster, namespace, labels: {}, name: `${cluster}:${namespace} ${who}` };
@@ -68,7 +74,7 @@ function clientPods(cluster: string, namespace: string, who: string): PodEndpoin
 export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): DerivedFlows {
   const inv = new Inventory(platform, book);
   const need = new NeededFlows(inv);
-  const vaultStack = platform.stacks.vault ?? {};
+  const vaultStack = vaultResources(platform.stacks);
   const awsStack = platform.stacks.aws ?? {};
   const awsHost = (service: string) => `${service}.${book.aws.region}.${book.aws.dnsSuffix}`;
 
@@ -202,14 +208,14 @@ export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): D
   };
   const runsAsRenderedWorkload = (cluster: string, ns: string, sa: string) => inv.workloads.some((w: Workload) => w.cluster === cluster && w.namespace === ns && w.serviceAccount === sa);
   for (const [, role] of resources(vaultStack, "vault_kubernetes_auth_backend_role")) {
-    const backend = referenced(vaultStack, role.backend);
-    const config = resources(vaultStack, "vault_kubernetes_auth_backend_config").find(([, c]) => c.backend === role.backend)?.[1];
+    const path = mountPath(vaultStack, role.backend);
+    const config = resources(vaultStack, "vault_kubernetes_auth_backend_config").find(([, c]) => mountPath(vaultStack, c.backend) === path)?.[1];
     const inCluster = /^https:\/\/kubernetes\.default\.svc(\.cluster\.local)?(:443)?$/.test(String(config?.kubernetes_host));
     for (const ns of role.bound_service_account_namespaces ?? []) {
       for (const sa of role.bound_service_account_names ?? []) {
         const cluster = inCluster ? book.primaryCluster : inv.serviceAccounts.find((s) => s.cluster !== book.primaryCluster && s.namespace === ns && s.name === sa)?.cluster;
         if (!cluster) {
-          need.findings.push(`Kubernetes auth role ${role.role_name} (${backend?.path}): no cluster renders service account ${ns}/${sa}`);
+          need.findings.push(`Kubernetes auth role ${role.role_name} (${path}): no cluster renders service account ${ns}/${sa}`);
           continue;
         }
         if (esoAccounts.has(`${cluster}/${ns}/${sa}`) || runsAsRenderedWorkload(cluster, ns, sa)) continue;

@@ -32,17 +32,17 @@ export const vaultPolicySudo: Check = {
     pass: {
       does: "the terraform policy gains sudo on one more exact audit device path (as a second audit device would need), and eso-dev a \"+\" segment path below its environment",
       edit: (s) => {
-        fx.resource(s, "vault", "vault_policy", "policy_terraform").policy += '\npath "sys/audit/socket" {\n  capabilities = ["create", "update", "sudo"]\n}\n';
-        fx.resource(s, "vault", "vault_policy", "policy_eso_dev").policy += '\npath "secret/data/apps/dev/+/config" {\n  capabilities = ["read"]\n}\n';
+        fx.resource(s, "vault-core", "vault_policy", "policy_terraform").policy += '\npath "sys/audit/socket" {\n  capabilities = ["create", "update", "sudo"]\n}\n';
+        fx.resource(s, "vault-dev", "vault_policy", "policy_eso_dev").policy += '\npath "secret/data/apps/dev/+/config" {\n  capabilities = ["read"]\n}\n';
       },
     },
     fail: {
       does: "the eso-dev policy gains a bare \"*\" path with sudo",
       edit: (s) => {
-        const p = fx.resource(s, "vault", "vault_policy", "policy_eso_dev");
+        const p = fx.resource(s, "vault-dev", "vault_policy", "policy_eso_dev");
         p.policy += '\npath "*" {\n  capabilities = ["read", "sudo"]\n}\n';
       },
-      expect: { resource: "vault/vault_policy.policy_eso_dev", message: 'policy eso-dev grants [read, sudo] on every path ("*")' },
+      expect: { resource: "vault-dev/vault_policy.policy_eso_dev", message: 'policy eso-dev grants [read, sudo] on every path ("*")' },
     },
   },
 };

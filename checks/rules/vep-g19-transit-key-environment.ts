@@ -58,12 +58,12 @@ export const transitKeyEnvironment: Check = {
   fixtures: {
     pass: {
       does: "svc-dev-payment-service gains hmac with every key of its own environment (transit/hmac/dev-*)",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_svc_dev_payment_service").policy += '\npath "transit/hmac/dev-*" {\n  capabilities = ["update"]\n}\n'),
+      edit: (s) => void (fx.resource(s, "vault-dev", "vault_policy", "policy_svc_dev_payment_service").policy += '\npath "transit/hmac/dev-*" {\n  capabilities = ["update"]\n}\n'),
     },
     fail: {
       does: "svc-dev-payment-service gains decrypt with production's key",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_svc_dev_payment_service").policy += '\npath "transit/decrypt/production-payments" {\n  capabilities = ["update"]\n}\n'),
-      expect: { resource: "vault/vault_policy.policy_svc_dev_payment_service", message: 'policy svc-dev-payment-service (environment dev) may decrypt with production-payments (environment production\'s key) through rule "transit/decrypt/production-payments"' },
+      edit: (s) => void (fx.resource(s, "vault-dev", "vault_policy", "policy_svc_dev_payment_service").policy += '\npath "transit/decrypt/production-payments" {\n  capabilities = ["update"]\n}\n'),
+      expect: { resource: "vault-dev/vault_policy.policy_svc_dev_payment_service", message: 'policy svc-dev-payment-service (environment dev) may decrypt with production-payments (environment production\'s key) through rule "transit/decrypt/production-payments"' },
     },
   },
 };

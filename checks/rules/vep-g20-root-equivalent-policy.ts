@@ -1,8 +1,7 @@
-import { vaultNames } from "../../model/names";
 import type { CheckContext } from "../context";
 import type { Check } from "../types";
 import { fx } from "../util";
-import { backendPath, grantOn, instantiate, PROBE } from "../output";
+import { backendPath, grantOn, instantiate, pipelinePolicies, PROBE } from "../output";
 
 const WRITE = ["create", "update", "patch"];
 
@@ -78,23 +77,25 @@ const FAMILIES: Family[] = [
   { what: "restore raft snapshots", member: /^sys\/storage\/raft\/snapshot(-force)?$/, caps: WRITE, probes: () => ["sys/storage/raft/snapshot", "sys/storage/raft/snapshot-force"] },
 ];
 
-function applied(ctx: CheckContext): Applied {
+/** What one Vault stack applies (all of them when stack is undefined). */
+function applied(ctx: CheckContext, stack?: string): Applied {
   const authMounts = new Set([
-    ...ctx.resources("vault_auth_backend").map((r) => String(r.value.path ?? r.value.type)),
-    ...ctx.resources("vault_jwt_auth_backend").map((r) => String(r.value.path ?? "jwt")),
+    ...ctx.resources("vault_auth_backend", stack).map((r) => String(r.value.path ?? r.value.type)),
+    ...ctx.resources("vault_jwt_auth_backend", stack).map((r) => String(r.value.path ?? "jwt")),
   ]);
   const roles = new Set<string>();
   for (const type of ["vault_kubernetes_auth_backend_role", "vault_jwt_auth_backend_role", "vault_aws_auth_backend_role", "vault_approle_auth_backend_role"]) {
     const fallback = type.slice("vault_".length, -"_auth_backend_role".length);
-    for (const r of ctx.resources(type)) roles.add(`auth/${backendPath(ctx, r.value.backend, fallback)}/role/${r.value.role_name ?? r.value.role}`);
+    for (const r of ctx.resources(type, stack)) roles.add(`auth/${backendPath(ctx, r.value.backend, fallback)}/role/${r.value.role_name ?? r.value.role}`);
   }
-  return { policies: new Set(ctx.policies.keys()), authMounts, roles };
+  const policies = stack === undefined ? [...ctx.policies.keys()] : ctx.resources("vault_policy", stack).map((r) => String(r.value.name));
+  return { policies: new Set(policies), authMounts, roles };
 }
 
 /**
- * No policy lets its holder grant itself more. The terraform policy applies the stack, so it
- * writes the policies, auth methods and roles the stack holds, each by its exact name: a glob, or
- * a name the stack does not apply, is refused there too.
+ * No policy lets its holder grant itself more. A pipeline policy (terraform, terraform-<env>)
+ * applies one Vault stack, so it writes the policies, auth methods and roles that stack holds, each
+ * by its exact name: a glob, or a name its stack does not apply (another environment's), is refused.
  */
 export const rootEquivalentPolicy: Check = {
   id: "VEP-G20",
@@ -105,8 +106,11 @@ export const rootEquivalentPolicy: Check = {
   appliesTo: ["vault_policy", "vault_auth_backend", "vault_jwt_auth_backend", "vault_*_auth_backend_role"],
   run(ctx) {
     const a = applied(ctx);
+    const pipelines = pipelinePolicies(ctx);
+    const scoped = new Map([...pipelines].map(([name, stack]) => [name, applied(ctx, stack)]));
     const out: { resource: string; message: string }[] = [];
     for (const [name, p] of ctx.policies) {
+      const pipeline = scoped.get(name);
       const own = p.rules.map((r) => (r.path.includes("+") || r.path.endsWith("*") ? instantiate(r.path) : r.path));
       const found = new Map<string, string>();
       for (const f of FAMILIES) {
@@ -114,9 +118,9 @@ export const rootEquivalentPolicy: Check = {
           const { caps, rule } = grantOn(p.rules, path);
           const used = caps.filter((c) => f.caps.includes(c));
           if (!rule || used.length === 0) continue;
-          if (name === vaultNames.terraform && rule === path && f.applied?.(a, path)) continue;
+          if (pipeline && rule === path && f.applied?.(pipeline, path)) continue;
           const key = `${f.what}\0${rule}`;
-          if (!found.has(key)) found.set(key, `policy ${name} may ${f.what}: [${used.join(", ")}] on ${path} through rule "${rule}"${name === vaultNames.terraform && rule === path ? ", a name the stack does not apply" : ""}`);
+          if (!found.has(key)) found.set(key, `policy ${name} may ${f.what}: [${used.join(", ")}] on ${path} through rule "${rule}"${pipeline && rule === path ? `, a name ${pipelines.get(name) ?? "the stack"} does not apply` : ""}`);
         }
       }
       for (const message of found.values()) out.push({ resource: p.resource, message });
@@ -126,12 +130,12 @@ export const rootEquivalentPolicy: Check = {
   fixtures: {
     pass: {
       does: "the developer policy gains read (not write) on every identity group and ACL policy",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_developer").policy += '\npath "identity/group/*" {\n  capabilities = ["read", "list"]\n}\npath "sys/policies/acl/*" {\n  capabilities = ["read"]\n}\n'),
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_developer").policy += '\npath "identity/group/*" {\n  capabilities = ["read", "list"]\n}\npath "sys/policies/acl/*" {\n  capabilities = ["read"]\n}\n'),
     },
     fail: {
       does: "the terraform policy may write every ACL policy (sys/policies/acl/*) instead of the ones it applies",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_terraform").policy += '\npath "sys/policies/acl/*" {\n  capabilities = ["create", "read", "update", "delete"]\n}\n'),
-      expect: { resource: "vault/vault_policy.policy_terraform", message: 'policy terraform may write ACL policies: [create, update] on sys/policies/acl/vep-check-probe through rule "sys/policies/acl/*"' },
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_terraform").policy += '\npath "sys/policies/acl/*" {\n  capabilities = ["create", "read", "update", "delete"]\n}\n'),
+      expect: { resource: "vault-core/vault_policy.policy_terraform", message: 'policy terraform may write ACL policies: [create, update] on sys/policies/acl/vep-check-probe through rule "sys/policies/acl/*"' },
     },
   },
 };

@@ -12,26 +12,25 @@ export const auditOffPod: Check = {
   fix: "Keep vault.audit.stdout (the default), or add vault.audit.socket.",
   appliesTo: ["vault_audit"],
   run(ctx) {
-    const stacks = Object.entries(ctx.synthesis.terraform.stacks).filter(([, j]) => j?.provider?.vault);
-    return stacks.flatMap(([name]) => {
-      const devices = ctx.resources("vault_audit", name);
-      if (devices.length === 0 || devices.some((d) => leavesPod(d.value))) return [];
-      return [{ resource: `${name}/vault_audit`, message: `every audit device writes to the Vault pods' volume (${devices.map((d) => `${d.value.path ?? d.name}: ${d.value.options?.file_path ?? d.value.type}`).join(", ")}): none leaves the pod` }];
-    });
+    // Audit devices are Vault-wide, whichever Vault stack holds them.
+    const devices = ctx.resources("vault_audit");
+    if (devices.length === 0 || devices.some((d) => leavesPod(d.value))) return [];
+    const message = `every audit device writes to the Vault pods' volume (${devices.map((d) => `${d.value.path ?? d.name}: ${d.value.options?.file_path ?? d.value.type}`).join(", ")}): none leaves the pod`;
+    return [...new Set(devices.map((d) => d.stack))].map((name) => ({ resource: `${name}/vault_audit`, message }));
   },
   fixtures: {
     pass: {
       does: "the stdout device replaced by a socket device to a log shipper",
       edit: (s) => {
-        const audit = s.terraform.stacks.vault.resource.vault_audit;
+        const audit = s.terraform.stacks["vault-core"].resource.vault_audit;
         delete audit.audit_stdout;
         audit.audit_socket = { type: "socket", path: "socket", options: { address: "audit.logging.internal:9090", socket_type: "tcp", format: "json" } };
       },
     },
     fail: {
       does: "the stdout audit device deleted (only the file on the audit volume remains)",
-      edit: (s) => void delete s.terraform.stacks.vault.resource.vault_audit.audit_stdout,
-      expect: { resource: "vault/vault_audit", message: "every audit device writes to the Vault pods' volume (file: /vault/audit/vault-audit.log): none leaves the pod" },
+      edit: (s) => void delete s.terraform.stacks["vault-core"].resource.vault_audit.audit_stdout,
+      expect: { resource: "vault-core/vault_audit", message: "every audit device writes to the Vault pods' volume (file: /vault/audit/vault-audit.log): none leaves the pod" },
     },
   },
 };

@@ -18,13 +18,13 @@ export const oidcUserClaim: Check = {
     pass: {
       spec: "examples/vcluster-oidc.yaml",
       does: "the developer role maps the preferred_username claim to metadata too",
-      edit: (s) => void (fx.resource(s, "vault", "vault_jwt_auth_backend_role", "auth_oidc_role_developer").claim_mappings.preferred_username = "username"),
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_jwt_auth_backend_role", "auth_oidc_role_developer").claim_mappings.preferred_username = "username"),
     },
     fail: {
       spec: "examples/vcluster-oidc.yaml",
       does: "the developer role takes the identity from the email claim",
-      edit: (s) => void (fx.resource(s, "vault", "vault_jwt_auth_backend_role", "auth_oidc_role_developer").user_claim = "email"),
-      expect: { resource: "vault/vault_jwt_auth_backend_role.auth_oidc_role_developer", message: "role developer takes the Vault identity from claim email, not sub" },
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_jwt_auth_backend_role", "auth_oidc_role_developer").user_claim = "email"),
+      expect: { resource: "vault-core/vault_jwt_auth_backend_role.auth_oidc_role_developer", message: "role developer takes the Vault identity from claim email, not sub" },
     },
   },
 };

@@ -39,16 +39,16 @@ export const pkiBounds: Check = {
   fixtures: {
     pass: {
       does: "the dev role narrows its domains to one service's names",
-      edit: (s) => void (fx.resource(s, "vault", "vault_pki_secret_backend_role", "pki_role_dev_cert").allowed_domains = ["payment-service.dev.svc", "payment-service.dev.svc.cluster.local"]),
+      edit: (s) => void (fx.resource(s, "vault-dev", "vault_pki_secret_backend_role", "pki_role_dev_cert").allowed_domains = ["payment-service.dev.svc", "payment-service.dev.svc.cluster.local"]),
     },
     fail: {
       does: "the dev role also allows example.com and IP SANs",
       edit: (s) => {
-        const r = fx.resource(s, "vault", "vault_pki_secret_backend_role", "pki_role_dev_cert");
+        const r = fx.resource(s, "vault-dev", "vault_pki_secret_backend_role", "pki_role_dev_cert");
         r.allowed_domains.push("example.com");
         delete r.allow_ip_sans;
       },
-      expect: { resource: "vault/vault_pki_secret_backend_role.pki_role_dev_cert", message: "role dev-cert allows IP SANs (allow_ip_sans unset: the provider's default is true); domains outside svc and svc.cluster.local: example.com" },
+      expect: { resource: "vault-dev/vault_pki_secret_backend_role.pki_role_dev_cert", message: "role dev-cert allows IP SANs (allow_ip_sans unset: the provider's default is true); domains outside svc and svc.cluster.local: example.com" },
     },
   },
 };

@@ -35,14 +35,14 @@ export const kvProductionCas: Check = {
     pass: {
       does: "a production secret leaves cas_required to the mount, which requires it",
       edit: (s) => {
-        fx.editJson(fx.resource(s, "vault", "vault_generic_endpoint", "kv_metadata_apps__production__payment_service__stripe"), "data_json", (d) => void delete d.cas_required);
-        fx.resource(s, "vault", "vault_kv_secret_backend_v2", "kv_config").cas_required = true;
+        fx.editJson(fx.resource(s, "vault-production", "vault_generic_endpoint", "kv_metadata_apps__production__payment_service__stripe"), "data_json", (d) => void delete d.cas_required);
+        fx.resource(s, "vault-core", "vault_kv_secret_backend_v2", "kv_config").cas_required = true;
       },
     },
     fail: {
       does: "a production secret's cas_required set to false",
-      edit: (s) => fx.editJson(fx.resource(s, "vault", "vault_generic_endpoint", "kv_metadata_apps__production__payment_service__stripe"), "data_json", (d) => void (d.cas_required = false)),
-      expect: { resource: "vault/vault_generic_endpoint.kv_metadata_apps__production__payment_service__stripe", message: "production secret secret/apps/production/payment-service/stripe does not require check-and-set (cas_required false)" },
+      edit: (s) => fx.editJson(fx.resource(s, "vault-production", "vault_generic_endpoint", "kv_metadata_apps__production__payment_service__stripe"), "data_json", (d) => void (d.cas_required = false)),
+      expect: { resource: "vault-production/vault_generic_endpoint.kv_metadata_apps__production__payment_service__stripe", message: "production secret secret/apps/production/payment-service/stripe does not require check-and-set (cas_required false)" },
     },
   },
 };

@@ -17,7 +17,7 @@ import {
 } from "../names";
 import { adminPolicy } from "./admin-policy";
 import { ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
-import { terraformPolicy } from "./terraform-policy";
+import { splitVaultStacks } from "./stacks";
 import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
 import { goDuration } from "../durations";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
@@ -127,7 +127,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
     crlDistributionPoints: bases.map((b) => `${b}/v1/${mount}/crl`),
   });
 
-  const model: VaultModel = {
+  const model: Omit<VaultModel, "stacks"> = {
     kv: {
       mount: VAULT_MOUNTS.kv,
       maxVersions: spec.vault.kv.maxVersions,
@@ -184,8 +184,8 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
     },
     declaredNeeds: declaredNeeds(spec),
   };
-  model.policies.push(terraformPolicy(model));
-  return model;
+  const stacks = splitVaultStacks(model, spec.environments.map((e) => e.name));
+  return { ...model, stacks };
 }
 
 // People get short tokens: an hour, renewable to a working day.
@@ -246,7 +246,7 @@ function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
   for (const svc of spec.services) {
     for (const env of svc.environments) {
       for (const secret of svc.secrets) {
-        entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), keys: [...secret.keys].sort(), owner: svc.name, casRequired: cas.get(env)!, rotationPeriod: staticSecretRotationPeriod(secret) });
+        entries.push({ path: kvPaths.appSecret(env, svc.name, secret.name), environment: env, keys: [...secret.keys].sort(), owner: svc.name, casRequired: cas.get(env)!, rotationPeriod: staticSecretRotationPeriod(secret) });
       }
     }
   }
@@ -255,7 +255,7 @@ function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
     for (const shared of sharedServicesUsedIn(spec, env.name)) {
       const s = shares.get(shared)!;
       const kind = s.kind as "kafka" | "redis";
-      entries.push({ path: kvPaths.sharedService(shared, env.name), keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}`, casRequired: cas.get(env.name)!, rotationPeriod: sharedServiceRotationPeriod(s) });
+      entries.push({ path: kvPaths.sharedService(shared, env.name), environment: env.name, keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}`, casRequired: cas.get(env.name)!, rotationPeriod: sharedServiceRotationPeriod(s) });
     }
   }
   return entries.sort((a, b) => a.path.localeCompare(b.path));

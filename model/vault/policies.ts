@@ -36,7 +36,7 @@ export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
     // ESO's VaultDynamicSecret writes (PUT) to pki/issue/<role>: an update, and the path has no existence check.
     rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["update"], why: `certificates of ${certificates.map((s) => s.name).join(", ")} in ${env}` });
   }
-  return { name: vaultNames.esoStore(env), description: `External Secrets store of environment ${env}`, rules: [...rules, ...tokenSelfRules()] };
+  return { name: vaultNames.esoStore(env), environment: env, description: `External Secrets store of environment ${env}`, rules: [...rules, ...tokenSelfRules()] };
 }
 
 /** Transit operations a service performs with its own environment's key (rewrap lets it move ciphertext to the newest version before min_decryption_version rises). */
@@ -58,7 +58,7 @@ export function servicePolicy(spec: PlatformSpec, env: string, svc: ServiceSpec)
       rules.push({ path: `${VAULT_MOUNTS.transit}/decrypt/${key}`, capabilities: ["update"], why: `decrypt what the shared key ${key} encrypted, to re-encrypt it with ${own}` });
     }
   }
-  return { name: vaultNames.service(env, svc.name), description: `${svc.name} in ${env}, logging in itself`, rules: [...rules, ...tokenSelfRules()] };
+  return { name: vaultNames.service(env, svc.name), environment: env, description: `${svc.name} in ${env}, logging in itself`, rules: [...rules, ...tokenSelfRules()] };
 }
 
 export function ciPolicy(tool: PlatformSpec["ciConsumers"][number]): VaultPolicy {

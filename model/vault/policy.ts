@@ -11,6 +11,8 @@ export interface PolicyRule {
 
 export interface VaultPolicy {
   name: string;
+  /** The environment whose stack writes it (vault-<env>); absent: the core stack's. */
+  environment?: string;
   description: string;
   rules: PolicyRule[];
 }

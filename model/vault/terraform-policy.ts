@@ -1,6 +1,6 @@
-import { VAULT_AUDIT_DEVICES, VAULT_MOUNTS, vaultNames } from "../names";
+import { VAULT_AUDIT_DEVICES, VAULT_MOUNTS } from "../names";
 import type { Capability, PolicyRule, VaultPolicy } from "./policy";
-import type { VaultModel } from "./types";
+import type { VaultSlice } from "./types";
 
 /**
  * What applying the Vault stack needs, path by path, derived from the same model the stack
@@ -33,17 +33,28 @@ function authMethod(path: string, what: string): PolicyRule[] {
   ];
 }
 
-export function terraformPolicy(vault: Omit<VaultModel, "policies"> & { policies: VaultPolicy[] }): VaultPolicy {
+export interface PipelinePolicyOptions {
+  /** The policy's name (terraform, terraform-<env>). */
+  name: string;
+  /** The core stack: mounts, auth methods, CAs, audit and autopilot, and its own policy. */
+  core: boolean;
+  /** The stack it applies. */
+  stack: string;
+}
+
+/** The policy of the pipeline that applies one Vault stack (model/vault/stacks.ts): exactly that stack's API calls. */
+export function terraformPolicy(vault: VaultSlice, opts: PipelinePolicyOptions): VaultPolicy {
   const { kv, database, pki, pkiRoot, transit } = VAULT_MOUNTS;
+  const { core } = opts;
   const rules: PolicyRule[] = [
     rule("auth/token/lookup-self", ["read"], "the provider checks its token"),
     rule("auth/token/create", WRITE_ONLY, "the provider's short-lived child token (a subset of this policy)"),
   ];
-  for (const name of [...vault.policies.map((p) => p.name), vaultNames.terraform].sort()) {
+  for (const name of [...vault.policies.map((p) => p.name), ...(core ? [opts.name] : [])].sort()) {
     rules.push(rule(`sys/policies/acl/${name}`, CRUD, `policy ${name}`));
   }
 
-  rules.push(
+  if (core) rules.push(
     rule("sys/audit", ["read", "sudo"], "list audit devices"),
     ...[VAULT_AUDIT_DEVICES.file, ...(vault.audit.stdout ? [VAULT_AUDIT_DEVICES.stdout] : []), ...(vault.audit.socketAddress ? [VAULT_AUDIT_DEVICES.socket] : [])].map((d) =>
       // No delete: an audit device is added, never removed, by the pipeline.
@@ -53,16 +64,16 @@ export function terraformPolicy(vault: Omit<VaultModel, "policies"> & { policies
     rule("sys/storage/raft/autopilot/configuration", WRITE, "raft autopilot"),
   );
 
-  rules.push(...secretsEngine(vault.kv.mount, "KV v2"), rule(`${kv}/config`, WRITE, "KV settings"));
+  if (core) rules.push(...secretsEngine(vault.kv.mount, "KV v2"), rule(`${kv}/config`, WRITE, "KV settings"));
   for (const s of vault.kv.secrets) rules.push(rule(`${kv}/metadata/${s.path}`, WRITE, `metadata of ${s.path} (never its data)`));
 
   for (const m of vault.kubernetesAuth) {
-    rules.push(...authMethod(m.path, `Kubernetes auth of ${m.cluster}`), rule(`auth/${m.path}/config`, WRITE, `${m.path} configuration`));
+    if (core) rules.push(...authMethod(m.path, `Kubernetes auth of ${m.cluster}`), rule(`auth/${m.path}/config`, WRITE, `${m.path} configuration`));
     for (const r of m.roles) rules.push(rule(`auth/${m.path}/role/${r.name}`, CRUD, `role ${r.name}`));
   }
   if (vault.awsAuth) {
     const a = vault.awsAuth;
-    rules.push(...authMethod(a.path, "AWS auth"), rule(`auth/${a.path}/config/client`, CRUD, "AWS auth client"));
+    if (core) rules.push(...authMethod(a.path, "AWS auth"), rule(`auth/${a.path}/config/client`, CRUD, "AWS auth client"));
     for (const r of a.roles) rules.push(rule(`auth/${a.path}/role/${r.name}`, CRUD, `role ${r.name}`));
   }
   if (vault.appRole) {
@@ -90,22 +101,24 @@ export function terraformPolicy(vault: Omit<VaultModel, "policies"> & { policies
 
   if (vault.database) {
     const d = vault.database;
-    rules.push(...secretsEngine(d.mount, "the database engine"), rule(`sys/policies/password/${d.passwordPolicy.name}`, CRUD, "generated-password policy"));
+    if (core) rules.push(...secretsEngine(d.mount, "the database engine"), rule(`sys/policies/password/${d.passwordPolicy.name}`, CRUD, "generated-password policy"));
     for (const c of d.connections) {
       rules.push(rule(`${database}/config/${c.name}`, CRUD, `connection ${c.name}`), rule(`${database}/rotate-root/${c.name}`, WRITE_ONLY, `rotate ${c.name}'s bootstrap password`));
     }
     for (const r of d.roles) rules.push(rule(`${database}/roles/${r.name}`, CRUD, `role ${r.name}`));
   }
 
-  rules.push(...secretsEngine(vault.pki.rootMount, "the root CA"), ...secretsEngine(vault.pki.mount, "the issuing CA"));
-  for (const m of [pkiRoot, pki]) {
-    rules.push(rule(`${m}/config/urls`, WRITE, `${m} issuer and CRL URLs`), rule(`${m}/config/auto-tidy`, WRITE, `${m} automatic tidy`));
+  if (core) {
+    rules.push(...secretsEngine(vault.pki.rootMount, "the root CA"), ...secretsEngine(vault.pki.mount, "the issuing CA"));
+    for (const m of [pkiRoot, pki]) {
+      rules.push(rule(`${m}/config/urls`, WRITE, `${m} issuer and CRL URLs`), rule(`${m}/config/auto-tidy`, WRITE, `${m} automatic tidy`));
+    }
+    rules.push(rule(`${pki}/config/crl`, WRITE, "CRL settings"), rule(`${pki}/config/issuers`, WRITE, "the default issuer"));
   }
-  rules.push(rule(`${pki}/config/crl`, WRITE, "CRL settings"), rule(`${pki}/config/issuers`, WRITE, "the default issuer"));
   for (const r of vault.pki.roles) rules.push(rule(`${pki}/roles/${r.name}`, CRUD, `role ${r.name}`));
 
   if (vault.transit) {
-    rules.push(...secretsEngine(vault.transit.mount, "transit"));
+    if (core) rules.push(...secretsEngine(vault.transit.mount, "transit"));
     for (const k of vault.transit.keys) {
       // Vault refuses to delete a key without deletion_allowed; the policy agrees.
       rules.push(rule(`${transit}/keys/${k.name}`, k.deletionAllowed ? CRUD : WRITE, `transit key ${k.name}`), rule(`${transit}/keys/${k.name}/config`, WRITE_ONLY, `${k.name}'s rotation and version settings`));
@@ -119,5 +132,6 @@ export function terraformPolicy(vault: Omit<VaultModel, "policies"> & { policies
     rule(`${transit}/decrypt/*`, ["deny"], "never plaintext"),
     rule(`${transit}/export/*`, ["deny"], "never key material"),
   );
-  return { name: vaultNames.terraform, description: "applies the Vault stack: configuration only, never secret values; no unmount, no audit removal, no CA signing", rules };
+  const what = core ? "configuration only" : "this environment's roles, policies, connections and secret metadata only";
+  return { name: opts.name, description: `applies the ${opts.stack} stack: ${what}, never secret values; no unmount, no audit removal, no CA signing`, rules };
 }

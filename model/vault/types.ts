@@ -1,5 +1,6 @@
 import type { DatabaseAccess } from "./postgres";
 import type { VaultPolicy } from "./policy";
+import type { VaultStackModel } from "./stacks";
 
 /** The Vault layer as plain data. TTLs that the provider takes as integers are seconds here. */
 
@@ -128,6 +129,8 @@ export interface TransitKey {
 export interface KvSecretEntry {
   /** Path below the KV mount, e.g. apps/dev/user-service/auth. */
   path: string;
+  /** The environment whose stack writes its metadata. */
+  environment: string;
   /** Key names the secret must hold (values are written by people, never by this tool). */
   keys: string[];
   owner: string;
@@ -175,4 +178,9 @@ export interface VaultModel {
   autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
   /** Per role: what a consumer that logs in itself declared it uses (policies.ts declaredNeeds). */
   declaredNeeds: Record<string, { path: string; capabilities: ("read" | "update")[] }[]>;
+  /** The cdktf stacks (Terraform states) the layer is split into: the core first, then one per environment. */
+  stacks: VaultStackModel[];
 }
+
+/** The part of the model one Vault stack renders. */
+export type VaultSlice = Omit<VaultModel, "stacks" | "declaredNeeds">;

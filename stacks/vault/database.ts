@@ -17,8 +17,13 @@ export { DATABASE_PASSWORDS_VARIABLE };
  * sent through write-only arguments (never in state or plan), and Vault rotates them at once.
  */
 export class DatabaseEngine extends Construct {
-  constructor(scope: Construct, id: string, db: NonNullable<VaultModel["database"]>) {
+  constructor(scope: Construct, id: string, db: NonNullable<VaultModel["database"]> & { ownsMount: boolean }) {
     super(scope, id);
+    if (db.ownsMount) {
+      new Mount(this, "mount", { path: db.mount, type: "database", description: "Dynamic PostgreSQL credentials" });
+      new PasswordPolicy(this, "password_policy", { name: db.passwordPolicy.name, policy: db.passwordPolicy.policy });
+    }
+    if (db.connections.length === 0) return;
     // Optional and never null: an apply needs keys only for connections it creates or re-bootstraps
     // (password_wo_version raised). Existing ones get no password (the provider sends password_wo only
     // when the version changes), so Vault keeps the one it rotated to.
@@ -33,13 +38,10 @@ export class DatabaseEngine extends Construct {
     // cdktf 0.21 predates ephemeral variables (Terraform >= 1.10).
     passwords.addOverride("ephemeral", true);
 
-    const mount = new Mount(this, "mount", { path: db.mount, type: "database", description: "Dynamic PostgreSQL credentials" });
-    const policy = new PasswordPolicy(this, "password_policy", { name: db.passwordPolicy.name, policy: db.passwordPolicy.policy });
-
     const connections = new Map<string, DatabaseSecretBackendConnection>();
     for (const c of db.connections) {
       const conn = new DatabaseSecretBackendConnection(this, vaultConstructIds.databaseConnection(c.name), {
-        backend: mount.path,
+        backend: db.mount,
         name: c.name,
         allowedRoles: c.allowedRoles,
         verifyConnection: true,
@@ -55,7 +57,7 @@ export class DatabaseEngine extends Construct {
         },
       });
       // The bindings (provider 5.6) lack the top-level argument the pinned provider has (VAULT_PROVIDER_VERSION).
-      conn.addOverride("password_policy", policy.name);
+      conn.addOverride("password_policy", db.passwordPolicy.name);
       connections.set(c.name, conn);
       // Only Vault knows the admin password after this; re-runs whenever the connection changes (a re-bootstrap too).
       const rotate = new GenericEndpoint(this, vaultConstructIds.rotateRoot(c.name), {
@@ -69,7 +71,7 @@ export class DatabaseEngine extends Construct {
     }
     for (const r of db.roles) {
       new DatabaseSecretBackendRole(this, vaultConstructIds.role(r.name), {
-        backend: mount.path,
+        backend: db.mount,
         name: r.name,
         dbName: r.connection,
         creationStatements: r.creationStatements,

@@ -7,11 +7,11 @@ import { vaultConstructIds } from "../../model/names";
 
 /** A Kubernetes auth mount for one cluster and its roles, each bound to exactly one service account. */
 export class KubernetesAuth extends Construct {
-  constructor(scope: Construct, id: string, m: KubernetesAuthMount) {
+  constructor(scope: Construct, id: string, m: KubernetesAuthMount & { ownsMount: boolean }) {
     super(scope, id);
-    const backend = new AuthBackend(this, "backend", { type: "kubernetes", path: m.path, description: `Service accounts of cluster ${m.cluster}` });
-    new KubernetesAuthBackendConfig(this, "config", {
-      backend: backend.path,
+    const backend = m.ownsMount ? new AuthBackend(this, "backend", { type: "kubernetes", path: m.path, description: `Service accounts of cluster ${m.cluster}` }).path : m.path;
+    if (m.ownsMount) new KubernetesAuthBackendConfig(this, "config", {
+      backend,
       kubernetesHost: m.host,
       ...(m.caCertificate ? { kubernetesCaCert: m.caCertificate } : {}),
       // Set explicitly: the provider always sends it. EKS issuers are not the API server URL.
@@ -22,7 +22,7 @@ export class KubernetesAuth extends Construct {
     });
     for (const r of m.roles) {
       new KubernetesAuthBackendRole(this, vaultConstructIds.role(r.name), {
-        backend: backend.path,
+        backend,
         roleName: r.name,
         boundServiceAccountNames: [r.serviceAccount.name],
         boundServiceAccountNamespaces: [r.serviceAccount.namespace],

@@ -10,22 +10,24 @@ import { vaultConstructIds } from "../../model/names";
  * `vault kv metadata get` shows operators which keys each secret must hold.
  */
 export class KvEngine extends Construct {
-  constructor(scope: Construct, id: string, kv: VaultModel["kv"]) {
+  constructor(scope: Construct, id: string, kv: VaultModel["kv"] & { ownsMount: boolean }) {
     super(scope, id);
-    // Mount options are strings in the Vault API: version "2", not 2.
-    const mount = new Mount(this, "mount", {
-      path: kv.mount,
-      type: "kv",
-      options: { version: "2" },
-      description: "Static secrets (KV v2)",
-      lifecycle: { preventDestroy: kv.preventDestroy },
-    });
-    new KvSecretBackendV2(this, "config", {
-      mount: mount.path,
-      maxVersions: kv.maxVersions,
-      casRequired: kv.casRequired,
-      deleteVersionAfter: kv.deleteVersionAfterSeconds,
-    });
+    if (kv.ownsMount) {
+      // Mount options are strings in the Vault API: version "2", not 2.
+      const mount = new Mount(this, "mount", {
+        path: kv.mount,
+        type: "kv",
+        options: { version: "2" },
+        description: "Static secrets (KV v2)",
+        lifecycle: { preventDestroy: kv.preventDestroy },
+      });
+      new KvSecretBackendV2(this, "config", {
+        mount: mount.path,
+        maxVersions: kv.maxVersions,
+        casRequired: kv.casRequired,
+        deleteVersionAfter: kv.deleteVersionAfterSeconds,
+      });
+    }
     for (const secret of kv.secrets) {
       new GenericEndpoint(this, vaultConstructIds.kvMetadata(secret.path), {
         path: `${kv.mount}/metadata/${secret.path}`,
@@ -33,7 +35,6 @@ export class KvEngine extends Construct {
         ignoreAbsentFields: true,
         // Removing a secret from the spec must never delete its versions.
         disableDelete: true,
-        dependsOn: [mount],
       });
     }
   }

@@ -15,8 +15,37 @@ import { TerraformData } from "../terraform-data";
 
 /** Root CA in its own mount, an intermediate that issues, and one role per environment. */
 export class Pki extends Construct {
-  constructor(scope: Construct, id: string, pki: VaultModel["pki"]) {
+  constructor(scope: Construct, id: string, pki: VaultModel["pki"] & { ownsMount: boolean }) {
     super(scope, id);
+    const backend = pki.ownsMount ? this.authorities(pki) : pki.mount;
+    for (const r of pki.roles) {
+      new PkiSecretBackendRole(this, `role_${r.name}`, {
+        backend,
+        name: r.name,
+        allowedDomains: r.allowedDomains,
+        allowSubdomains: true,
+        allowBareDomains: false,
+        allowGlobDomains: false,
+        allowWildcardCertificates: false,
+        allowLocalhost: false,
+        allowIpSans: false,
+        allowAnyName: false,
+        enforceHostnames: true,
+        serverFlag: true,
+        clientFlag: false,
+        keyType: "ec",
+        keyBits: 256,
+        // Strings of whole seconds, the form Vault reads back.
+        ttl: r.ttl,
+        maxTtl: r.maxTtl,
+        requireCn: false,
+        ...(pki.organization ? { organization: [pki.organization] } : {}),
+      });
+    }
+  }
+
+  /** The root and intermediate CAs and their mounts (the core stack's); returns the issuing mount's path. */
+  private authorities(pki: VaultModel["pki"]): string {
     const org = pki.organization ? { organization: pki.organization } : {};
     const rootMount = new Mount(this, "root_mount", { path: pki.rootMount, type: "pki", description: "Root CA (signs the intermediate only)", maxLeaseTtlSeconds: pki.rootMaxLeaseTtlSeconds });
     const root = new PkiSecretBackendRootCert(this, "root", {
@@ -88,29 +117,6 @@ export class Pki extends Construct {
       });
     }
     new PkiSecretBackendCrlConfig(this, "crl", { backend: mount.path, expiry: "72h", autoRebuild: true });
-    for (const r of pki.roles) {
-      new PkiSecretBackendRole(this, `role_${r.name}`, {
-        backend: mount.path,
-        name: r.name,
-        allowedDomains: r.allowedDomains,
-        allowSubdomains: true,
-        allowBareDomains: false,
-        allowGlobDomains: false,
-        allowWildcardCertificates: false,
-        allowLocalhost: false,
-        allowIpSans: false,
-        allowAnyName: false,
-        enforceHostnames: true,
-        serverFlag: true,
-        clientFlag: false,
-        keyType: "ec",
-        keyBits: 256,
-        // Strings of whole seconds, the form Vault reads back.
-        ttl: r.ttl,
-        maxTtl: r.maxTtl,
-        requireCn: false,
-        ...(pki.organization ? { organization: [pki.organization] } : {}),
-      });
-    }
+    return mount.path;
   }
 }

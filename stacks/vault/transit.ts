@@ -9,13 +9,13 @@ import { vaultConstructIds } from "../../model/names";
  * without deletion_allowed, so removing one takes two applies (set deletionAllowed, then remove).
  */
 export class Transit extends Construct {
-  constructor(scope: Construct, id: string, transit: NonNullable<VaultModel["transit"]>) {
+  constructor(scope: Construct, id: string, transit: NonNullable<VaultModel["transit"]> & { ownsMount: boolean }) {
     super(scope, id);
-    const mount = new Mount(this, "mount", { path: transit.mount, type: "transit", description: "Encryption as a service" });
+    const backend = transit.ownsMount ? new Mount(this, "mount", { path: transit.mount, type: "transit", description: "Encryption as a service" }).path : transit.mount;
     for (const k of transit.keys) {
       // A retained shared key keeps the address it had before keys were per environment.
       new TransitSecretBackendKey(this, vaultConstructIds.transitKey(k.name), {
-        backend: mount.path,
+        backend,
         name: k.name,
         type: k.type,
         deletionAllowed: k.deletionAllowed,

@@ -48,7 +48,7 @@ export function nameIndex(s: Synthesis): NameIndex {
   add("pki-role", ...v.pki.roles.map((r) => r.name));
   add("transit-key", ...(v.transit?.keys.map((k) => k.name) ?? []));
   add("kv-path", ...v.kv.secrets.map((e) => e.path));
-  add("audit-device", ...Object.values<Obj>(s.terraform.stacks.vault.resource.vault_audit ?? {}).map((a) => a.path));
+  add("audit-device", ...Object.values<Obj>(s.terraform.stacks["vault-core"].resource.vault_audit ?? {}).map((a) => a.path));
   const aws = s.model.aws;
   add("aws", aws.region, aws.accountId, aws.clusterName, s.model.name);
   add("bucket", aws.snapshotBucket.name);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { synthesizeYielding } from "../../lib/synthesize";
-import type { Synthesis } from "../../lib/synthesis";
+import { type Synthesis, vaultResources } from "../../lib/synthesis";
 import type { PlatformSpecInput } from "../../spec/schema";
 import { validateSpec } from "../../spec/validate";
 import { referenceCopy, ROOT } from "./synth";
@@ -20,3 +20,9 @@ export async function synthesisOf(input: PlatformSpecInput): Promise<Synthesis> 
   if (!result.ok) throw new Error(`spec invalid: ${JSON.stringify(result.problems, null, 2)}`);
   return synthesizeYielding(result.spec);
 }
+
+/**
+ * Every Vault stack's resources by type and name (the resource objects themselves: editing one
+ * edits the synthesis; adding or deleting a name does not, use the owning stack for that).
+ */
+export const vaultOf = (s: Synthesis) => vaultResources(s.terraform.stacks).resource;

@@ -6,13 +6,31 @@ import type { PlatformSpecInput } from "../../spec/schema";
 import { synthTerraformToTemp } from "./synth";
 
 /** A synthesized stack's cdk.tf.json, read back from disk (what Terraform will see). */
-export type StackJson = { resource: Record<string, Record<string, Record<string, unknown>>>; variable?: Record<string, Record<string, unknown>>; output?: Record<string, unknown> };
+export type StackJson = { resource: Record<string, Record<string, Record<string, unknown>>>; variable?: Record<string, Record<string, unknown>>; output?: Record<string, unknown>; terraform?: unknown; provider?: unknown };
 
-export function synthStacks(spec: PlatformSpecInput): { aws: StackJson; vault: StackJson; dir: string } {
+/**
+ * The written stacks: aws, every Vault stack by name (`stacks`), and `vault`, the Vault stacks'
+ * resources, variables and outputs together with the core's provider and backend (no address
+ * repeats across them), for tests about the Vault layer as a whole.
+ */
+export function synthStacks(spec: PlatformSpecInput): { aws: StackJson; vault: StackJson; stacks: Record<string, StackJson>; dir: string } {
   const dir = synthTerraformToTemp(spec);
   // What Terraform reads: the written cdk.tf.json (tests that run terraform use dir).
   const read = (name: string) => JSON.parse(readFileSync(join(dir, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
-  return { aws: read("aws"), vault: read("vault"), dir };
+  const names = Object.keys(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).stacks as Record<string, unknown>);
+  const stacks = Object.fromEntries(names.map((n) => [n, read(n)]));
+  return { aws: stacks.aws, vault: mergedVaultStacks(stacks), stacks, dir };
+}
+
+export function mergedVaultStacks(stacks: Record<string, StackJson>): StackJson {
+  const vault = Object.entries(stacks).filter(([n]) => n.startsWith("vault-"));
+  const merged: StackJson = { terraform: stacks["vault-core"]?.terraform, provider: stacks["vault-core"]?.provider, resource: {} };
+  for (const [, j] of vault) {
+    for (const [type, byName] of Object.entries(j.resource ?? {})) merged.resource[type] = { ...merged.resource[type], ...byName };
+    if (j.variable) merged.variable = { ...merged.variable, ...j.variable };
+    if (j.output) merged.output = { ...merged.output, ...j.output };
+  }
+  return merged;
 }
 
 /** Resources of one type, keyed by an argument (e.g. role_name), metadata stripped. */
