@@ -106,6 +106,10 @@ function table(rows: Row[], cdktf: Sample[] | undefined, runs: number): string {
     const stacks = Object.entries(r.stacks).map(([id, n]) => `${id} ${n}`).join(", ");
     lines.push(`| ${name} | ${s(wall)} | ${s(median(r.synth.map((x) => x.cpuMs)))} | ${mb(median(r.synth.map((x) => x.peakRssMb)))} | ${prev ? (wall / prev).toFixed(2) : "—"} | ${s(check)} | ${(check / wall).toFixed(2)} | ${stacks} |`);
   });
+  // Issue 17: one Terraform state per Vault stack; target: none above 5,000 resources, production in a stack of its own.
+  const largest = rows.at(-1);
+  const [id, n] = Object.entries(largest?.stacks ?? {}).sort((x, y) => y[1] - x[1])[0] ?? [];
+  if (largest && id) lines.push("", `Largest Terraform state at ${largest.size === "reference" ? "the reference" : `${largest.services} services`}: ${id}, ${n} resources (target: none above 5,000).`);
   if (cdktf) {
     const ref = rows.find((r) => r.size === "reference");
     const wall = median(cdktf.map((x) => x.wallMs));

@@ -39,6 +39,11 @@ describe("cdktf and cdk8s render the project's spec", () => {
     expect(r.code, r.output).toBe(0);
     expect(recordedSpec(join(cwd, "cdktf.out"))).toBe("reference spec (spec/reference.ts)");
     expect(readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8")).toContain("shop-vault-snapshots-111122223333-eu-west-1");
+    // The cdktf CLI's view (manifest.json): every stack, and the environments' Vault stacks after the core (`cdktf deploy 'vault-*'`).
+    const manifest = JSON.parse(readFileSync(join(cwd, "cdktf.out/manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["aws", "vault-core", "vault-dev", "vault-production", "vault-staging"]);
+    expect(manifest.stacks["vault-production"].dependencies).toEqual(["vault-core"]);
+    expect(r.output).toContain("vault-production");
   }, 180_000);
 
   it("vault-eks.config.json names the spec for cdktf and cdk8s alike; a layer from another spec is refused", async () => {

@@ -32,10 +32,10 @@ describe("main.ts (the synth command)", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const required = (stack: string) => JSON.parse(readFileSync(join(cwd, `cdktf.out/stacks/${stack}/cdk.tf.json`), "utf8")).terraform.required_version;
-    expect([required("aws"), required("vault")]).toEqual([">= 1.4", ">= 1.4"]);
+    expect([required("aws"), required("vault-core"), required("vault-production")]).toEqual([">= 1.4", ">= 1.4", ">= 1.4"]);
     // S3-native locking (use_lockfile) came with Terraform 1.10.
     expect((await runCli([], { cwd, env: { PATH: bin, VAULT_EKS_STATE_BUCKET: "shop-terraform-state" } })).status).toBe(0);
-    expect([required("aws"), required("vault")]).toEqual([">= 1.10", ">= 1.10"]);
+    expect([required("aws"), required("vault-core"), required("vault-production")]).toEqual([">= 1.10", ">= 1.10", ">= 1.10"]);
   });
 
   it("keeps local state outside cdktf.out, addressed relatively", async () => {

@@ -293,10 +293,10 @@ describe("vault stack: vcluster environment and every optional auth method (exam
     }
   });
 
-  it("(issue 15.2) a separate OIDC role gives the terraform groups the terraform policy; login MFA (TOTP) is enforced on the OIDC mount when asked", () => {
+  it("(issue 15.2, 17) a separate OIDC role gives the terraform groups the pipeline policies (each stack is applied with a child token of its own); login MFA (TOTP) is enforced on the OIDC mount when asked", () => {
     const stack = vault;
     const roles = byArg(stack, "vault_jwt_auth_backend_role", "role_name");
-    expect(roles.terraform).toMatchObject({ bound_claims: { groups: "vault-operators" }, token_policies: ["terraform"], token_ttl: 3600, token_max_ttl: 28800 });
+    expect(roles.terraform).toMatchObject({ bound_claims: { groups: "vault-operators" }, token_policies: ["terraform", "terraform-dev", "terraform-staging", "terraform-production"], token_ttl: 3600, token_max_ttl: 28800 });
     expect(roles.admin.token_policies).toEqual(["admin"]);
     expect(resources(stack, "vault_identity_mfa_totp")).toEqual([{ issuer: "shop Vault", digits: 6, max_validation_attempts: 5, algorithm: "SHA256", period: 30, key_size: 20, skew: 1 }]);
     expect(resources(stack, "vault_identity_mfa_login_enforcement")).toEqual([

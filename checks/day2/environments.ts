@@ -1,6 +1,6 @@
 import type { EnvironmentModel } from "../../model/kubernetes/types";
 import type { PlatformModel } from "../../model";
-import { k8sNames } from "../../model/names";
+import { k8sNames, vaultStackNames } from "../../model/names";
 import { type Day2Check, type Day2Note, runbook } from "./types";
 
 const environments = (m: PlatformModel): EnvironmentModel[] => m.kubernetes.clusters.flatMap((c) => c.environments);
@@ -24,7 +24,9 @@ export const environmentChanges: Day2Check = (base, head) => {
         message:
           `environment ${env.name} ${what}: GitOps stops managing ${env.cluster}/${k8sNames.environmentComponent(env.name)}. Namespace ${env.namespace} ` +
           `is pruned only after a person confirms it (Argo CD Prune=confirm; Flux never prunes it), and deleting it deletes every workload and ` +
-          `volume in it. Move or retire the workloads, revoke the environment's database leases before the vault apply, then confirm the prune.`,
+          `volume in it. Move or retire the workloads, revoke the environment's database leases, ` +
+          (now ? "apply its Vault stack, " : `destroy its Vault stack ${vaultStackNames.environment(env.name)} while the base still renders it (the head does not), `) +
+          `then confirm the prune.`,
         runbook: runbook("retire-environment"),
       },
     ];

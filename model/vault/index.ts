@@ -142,7 +142,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
       ? { awsAuth: { path: VAULT_MOUNTS.aws, region: spec.aws.region, iamServerIdHeaderValue: `${k8sNames.vaultServices.active}.${vaultNs}.svc`, roles: awsRoles } }
       : {}),
     ...(appRoles.length > 0 ? { appRole: { path: VAULT_MOUNTS.approle, roles: appRoles } } : {}),
-    ...(oidc ? { oidc: oidcSection(oidc) } : {}),
+    ...(oidc ? { oidc: oidcSection(oidc, spec.environments.map((e) => vaultNames.pipeline(e.name))) } : {}),
     ...databaseSection(spec, envByName),
     pki: {
       rootMount: VAULT_MOUNTS.pkiRoot,
@@ -191,12 +191,17 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
 // People get short tokens: an hour, renewable to a working day.
 const PEOPLE_TTL = { ttlSeconds: 3600, maxTtlSeconds: 8 * 3600 };
 
-function oidcSection(oidc: NonNullable<PlatformSpec["vault"]["auth"]["oidc"]>): NonNullable<VaultModel["oidc"]> {
-  const role = (name: string, group: "admin" | "developer" | "terraform", groups: string[]): OidcRole => ({
+/**
+ * `pipelines`: the environments' pipeline policies. The terraform login carries them beside its own,
+ * so the pipeline applies each environment's stack with a child token of that policy alone
+ * (`vault token create -policy=terraform-<env>`): a dev job's token cannot touch production.
+ */
+function oidcSection(oidc: NonNullable<PlatformSpec["vault"]["auth"]["oidc"]>, pipelines: string[]): NonNullable<VaultModel["oidc"]> {
+  const role = (name: string, group: "admin" | "developer" | "terraform", groups: string[], extra: string[] = []): OidcRole => ({
     name,
     consumer: { kind: "people", group },
     groups,
-    policies: [name],
+    policies: [name, ...extra],
     ...PEOPLE_TTL,
   });
   return {
@@ -211,7 +216,7 @@ function oidcSection(oidc: NonNullable<PlatformSpec["vault"]["auth"]["oidc"]>): 
     roles: [
       role(vaultNames.admin, "admin", oidc.adminGroups),
       ...(oidc.developerGroups.length > 0 ? [role(vaultNames.developer, "developer", oidc.developerGroups)] : []),
-      ...(oidc.terraformGroups.length > 0 ? [role(vaultNames.terraform, "terraform", oidc.terraformGroups)] : []),
+      ...(oidc.terraformGroups.length > 0 ? [role(vaultNames.terraform, "terraform", oidc.terraformGroups, pipelines)] : []),
     ],
     ...(oidc.mfa ? { mfa: { issuer: oidc.mfa.issuer, digits: oidc.mfa.digits, maxValidationAttempts: oidc.mfa.maxValidationAttempts, enforcement: vaultNames.oidcMfaEnforcement } } : {}),
   };

@@ -54,6 +54,7 @@ export function nameIndex(s: Synthesis): NameIndex {
   add("bucket", aws.snapshotBucket.name);
   add("kms-alias", aws.unsealKey.alias, aws.snapshotKey.alias);
   add("iam-role", ...aws.roles.map((r) => r.name));
+  add("stack", ...Object.keys(s.terraform.stacks));
   for (const stack of Object.values<Obj>(s.terraform.stacks)) {
     for (const [type, resources] of Object.entries<Obj>(stack.resource ?? {})) {
       for (const [name, resource] of Object.entries<Obj>(resources)) {
