@@ -39,10 +39,16 @@ export function kubernetesFiles(k8s: KubernetesSynthesis): Record<string, string
   return files;
 }
 
-/** Writes files (relative path -> text) into dir. */
+/** Writes files (relative path -> text) into dir, creating each folder once. */
 export function writeFiles(dir: string, files: Record<string, string>): void {
+  const folders = new Set<string>();
   for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
+    const path = join(dir, rel);
+    const folder = dirname(path);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    writeFileSync(path, text);
   }
 }
