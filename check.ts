@@ -79,8 +79,9 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv): Promise<
   return { output, exitCode: errorsIn(report).length > 0 ? 4 : 0, notes };
 }
 
-if (require.main === module) {
-  runCheck(process.argv.slice(2), process.env).then(
+/** The command line (scripts/launch.cjs runs it from the bundle). */
+export function cli(argv: string[] = process.argv.slice(2)): void {
+  runCheck(argv, process.env).then(
     ({ output, exitCode, notes }) => {
       for (const n of notes) console.error(n);
       process.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
@@ -89,3 +90,5 @@ if (require.main === module) {
     (e: unknown) => reportFailure(e, { usage: USAGE, command: "check" }),
   );
 }
+
+if (require.main === module) cli();

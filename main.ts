@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { reportFailure, UsageError } from "./lib/cli";
 import { OutputUsageError, WriteAborted, type OutputRecord, type OutputTree, projectRelative, readOutputRecord, writeTreesAtomically } from "./lib/output";
 import { buildPlatformModel } from "./model";
+import { PROJECT_ROOT } from "./lib/project-root";
 import type { KubernetesSynthesis, TerraformSynthesis } from "./lib/synthesis";
 import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
 
@@ -29,20 +30,21 @@ every synth replaces the whole folder.`;
 /** Error-level findings in the rendered output: nothing is written (exit 4). */
 class ChecksFailed extends WriteAborted {}
 
-/** The renderers load cdktf, cdk8s and the providers (seconds): only once the spec and the folders passed their checks. */
-function renderers() {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { synthTerraform } = require("./lib/synth-terraform") as typeof import("./lib/synth-terraform");
-  const { synthKubernetes } = require("./lib/synth-kubernetes") as typeof import("./lib/synth-kubernetes");
-  const { terraformFiles, kubernetesFiles, writeFiles } = require("./lib/write-synthesis") as typeof import("./lib/write-synthesis");
-  const { runChecks, errorsIn } = require("./checks/run") as typeof import("./checks/run");
-  const { textReport } = require("./checks/report/text") as typeof import("./checks/report/text");
-  return { synthTerraform, synthKubernetes, terraformFiles, kubernetesFiles, writeFiles, runChecks, errorsIn, textReport };
-}
+/**
+ * The renderers load cdktf and the providers, or cdk8s and the CRD constructs (most of a run's
+ * start-up): each layer's only when it is rendered, and only once the spec and the folders passed their checks.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  terraform: () => require("./lib/synth-terraform") as typeof import("./lib/synth-terraform"),
+  kubernetes: () => require("./lib/synth-kubernetes") as typeof import("./lib/synth-kubernetes"),
+  files: () => require("./lib/write-synthesis") as typeof import("./lib/write-synthesis"),
+  checks: () => ({ ...(require("./checks/run") as typeof import("./checks/run")), ...(require("./checks/report/text") as typeof import("./checks/report/text")) }),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Terraform working files that survive a re-synth (providers, lock file), like cdktf's own synth. */
 const TERRAFORM_CARRY_OVER = ["stacks/*/.terraform", "stacks/*/.terraform.lock.hcl"];
-const PROJECT_ROOT = __dirname;
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let parsed;
@@ -73,25 +75,25 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   let rendered: Promise<{ terraform?: TerraformSynthesis; kubernetes?: KubernetesSynthesis }> | undefined;
   const render = () =>
     (rendered ??= (async () => {
-      const r = renderers();
-      const terraform = only !== "kubernetes" || !skipChecks ? r.synthTerraform(model, { outDir: tfOut.dir }) : undefined;
-      // The checks' HCL parser (loaded with the renderers) compiles its WebAssembly meanwhile.
+      // Loaded first: the checks' HCL parser compiles its WebAssembly while the layers render.
+      const checks = skipChecks ? undefined : load.checks();
+      const terraform = only !== "kubernetes" || checks ? load.terraform().synthTerraform(model, { outDir: tfOut.dir }) : undefined;
       await new Promise((resolve) => setImmediate(resolve));
-      const kubernetes = only !== "terraform" || !skipChecks ? r.synthKubernetes(model) : undefined;
-      if (!skipChecks) {
-        const report = await r.runChecks({ model, terraform: terraform!, kubernetes: kubernetes! }, { severity: "error" });
-        if (r.errorsIn(report).length > 0) throw new ChecksFailed(`${r.textReport(report, source)}\nnothing was written: fix the spec, or accept a finding with a suppression in the spec (npm run check shows every finding); --skip-checks writes anyway`);
+      const kubernetes = only !== "terraform" || checks ? load.kubernetes().synthKubernetes(model) : undefined;
+      if (checks) {
+        const report = await checks.runChecks({ model, terraform: terraform!, kubernetes: kubernetes! }, { severity: "error" });
+        if (checks.errorsIn(report).length > 0) throw new ChecksFailed(`${checks.textReport(report, source)}\nnothing was written: fix the spec, or accept a finding with a suppression in the spec (npm run check shows every finding); --skip-checks writes anyway`);
       }
       return { terraform, kubernetes };
     })());
   const trees: OutputTree[] = [];
   const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
-    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: async (tmp) => renderers().writeFiles(tmp, renderers().terraformFiles((await render()).terraform!)) });
+    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: async (tmp) => load.files().writeFiles(tmp, load.files().terraformFiles((await render()).terraform!)) });
     lines.push(`  terraform:  ${tfOut.dir}/stacks/{aws,vault}`);
   }
   if (only !== "terraform") {
-    trees.push({ ...dist, record: record("kubernetes"), write: async (tmp) => renderers().writeFiles(tmp, renderers().kubernetesFiles((await render()).kubernetes!)) });
+    trees.push({ ...dist, record: record("kubernetes"), write: async (tmp) => load.files().writeFiles(tmp, load.files().kubernetesFiles((await render()).kubernetes!)) });
     lines.push(`  kubernetes: ${dist.dir}/<cluster>/<component>`);
   }
   const otherLayer = only === "terraform" ? dist : only === "kubernetes" ? tfOut : undefined;
@@ -141,8 +143,9 @@ function copyForCdk8s(distFlag: string | undefined, env: NodeJS.ProcessEnv, dist
   cpSync(dist, scratch, { recursive: true });
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2), process.env).then(
+/** The command line (scripts/launch.cjs runs it from the bundle): prints the summary or the failure, sets the exit code. */
+export function cli(argv: string[] = process.argv.slice(2)): void {
+  run(argv, process.env).then(
     (summary) => console.log(summary),
     (e: unknown) =>
       reportFailure(e, {
@@ -155,3 +158,5 @@ if (require.main === module) {
       }),
   );
 }
+
+if (require.main === module) cli();

@@ -15,6 +15,7 @@ import { reportFailure, UsageError } from "./lib/cli";
 import { LoadError, loadSynthesis } from "./lib/load-synthesis";
 import type { Synthesis } from "./lib/synthesis";
 import { buildPlatformModel, type PlatformModel } from "./model";
+import { PROJECT_ROOT } from "./lib/project-root";
 import { CONFIG_FILE, loadSpec, resolveSpecPath, SPEC_ENV_VAR } from "./spec/load";
 import { BaseError, defaultBase, synthesizeBase } from "./review/git-base";
 
@@ -32,7 +33,6 @@ const USAGE = `usage: review.ts [spec] [--base <git-ref> | --base-dir <out,dist>
   -h, --help            this text
 Exit codes: 0 nothing broadens (or approved), 3 a security broadening, 5 stale committed output (--stale-check), 2 bad input or usage, 1 unexpected failure.`;
 
-const PROJECT_ROOT = __dirname;
 
 function trees(option: string, value: string): [string, string] {
   const parts = value.split(",");
@@ -148,8 +148,9 @@ export async function runReview(argv: string[], env: NodeJS.ProcessEnv, cwd = pr
   return { exitCode, output: markdown, files: [join(dir, "review.md"), join(dir, "review.json")] };
 }
 
-if (require.main === module) {
-  runReview(process.argv.slice(2), process.env).then(
+/** The command line (scripts/launch.cjs runs it from the bundle). */
+export function cli(argv: string[] = process.argv.slice(2)): void {
+  runReview(argv, process.env).then(
     ({ exitCode, output }) => {
       process.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
       process.exitCode = exitCode;
@@ -157,3 +158,5 @@ if (require.main === module) {
     (e: unknown) => reportFailure(e, { usage: USAGE, command: "review", exitCodes: [[BaseError, 2]] }),
   );
 }
+
+if (require.main === module) cli();

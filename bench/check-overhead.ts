@@ -31,15 +31,15 @@ function cli(services: number, runs: number): void {
   const root = join(__dirname, "..");
   const time = (script: string, args: string[]) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), join(root, script), spec, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(process.execPath, [join(root, "scripts", "launch.cjs"), script, spec, ...args], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 28 });
     if (r.status !== 0) throw new Error(`${script} ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
     return performance.now() - t;
   };
   const times: Record<string, number[]> = { "synth --skip-checks": [], "synth (with checks)": [], check: [] };
   for (let i = 0; i < runs; i++) {
-    times["synth --skip-checks"].push(time("main.ts", ["--skip-checks", "--out", "a/cdktf.out", "--dist", "a/dist"]));
-    times["synth (with checks)"].push(time("main.ts", ["--out", "b/cdktf.out", "--dist", "b/dist"]));
-    times.check.push(time("check.ts", []));
+    times["synth --skip-checks"].push(time("main", ["--skip-checks", "--out", "a/cdktf.out", "--dist", "a/dist"]));
+    times["synth (with checks)"].push(time("main", ["--out", "b/cdktf.out", "--dist", "b/dist"]));
+    times.check.push(time("check", []));
   }
   console.log(`${services} services x 3 environments, fresh processes:`);
   for (const [what, xs] of Object.entries(times)) console.log(`  ${what.padEnd(20)} ${seconds(xs)}`);

@@ -1,24 +1,30 @@
 /**
  * npm run bench [-- --sizes reference,100,500,1000,2000] [--runs 3] [--no-cdktf] [--write docs/benchmarks.md]
  *
- * Each size is synthesized in fresh processes, as a user runs them (`npm run synth` and
- * `npm run check`), several times; the table gives the median wall time, the CPU time and peak RSS
- * of every Node process of the run (bench/measure.cjs, preloaded), the ratio of each size to the
- * previous one, and the resources per Terraform stack. `npx cdktf synth` of the reference (which
+ * Each size is synthesized in fresh processes, as a user runs them (`npm run synth`, `npm run check`
+ * and `npm run review` of a one-service change against the synthesized trees: the compiled bundle
+ * through scripts/launch.cjs, without npm's own start-up), several times; the table gives the median
+ * wall time, the CPU time and peak RSS of every Node process of the run (bench/measure.cjs,
+ * preloaded), the ratio of each size to the previous one, and the resources per Terraform stack. `npx cdktf synth` of the reference (which
  * renders only the Terraform half) runs in the same session for comparison. Run it on a quiet
  * machine: the numbers are wall-clock.
  */
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { run } from "../review/spawn";
+import { referenceSpec } from "../spec/reference";
+import type { PlatformSpecInput } from "../spec/schema";
 import { benchmarkSpec } from "./specs";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { fresh } = require("../scripts/build.cjs") as { fresh: (entry: string) => string };
 
 const ROOT = resolve(__dirname, "..");
 const MEASURE = join(__dirname, "measure.cjs");
+const LAUNCH = join(ROOT, "scripts", "launch.cjs");
 
 interface Sample {
   wallMs: number;
@@ -31,20 +37,21 @@ interface Row {
   services: number;
   synth: Sample[];
   check: Sample[];
+  review: Sample[];
   stacks: Record<string, number>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs a command in a fresh process tree and measures it. */
-async function measured(cmd: string, args: string[], cwd: string): Promise<Sample> {
+async function measured(cmd: string, args: string[], cwd: string, okStatus: number[] = [0]): Promise<Sample> {
   const rusage = join(mkdtempSync(join(tmpdir(), "vep-rusage-")), "rusage.jsonl");
   writeFileSync(rusage, "");
   const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${MEASURE}`.trim(), VEP_BENCH_RUSAGE: rusage, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
   const start = performance.now();
   const r = await run(cmd, args, { cwd, env });
   const wallMs = performance.now() - start;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
+  if (!okStatus.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
   const procs = readFileSync(rusage, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { userUs: number; systemUs: number; maxRssKb: number });
   rmSync(join(rusage, ".."), { recursive: true, force: true });
   return { wallMs, cpuMs: procs.reduce((n, p) => n + (p.userUs + p.systemUs) / 1000, 0), peakRssMb: Math.max(0, ...procs.map((p) => p.maxRssKb / 1024)) };
@@ -63,14 +70,22 @@ async function benchSize(size: string, runs: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), `vep-bench-${size}-`));
   const services = size === "reference" ? 0 : Number(size);
   // The reference runs exactly as `npm run synth` does (the bundled TypeScript spec); the others from JSON.
+  const base = size === "reference" ? referenceSpec : benchmarkSpec({ services });
   const specArgs = size === "reference" ? [] : [join(dir, "spec.json")];
-  if (size !== "reference") writeFileSync(specArgs[0], JSON.stringify(benchmarkSpec({ services })));
-  const node = (script: string, args: string[]) => measured(process.execPath, ["--require", "tsx/cjs", join(ROOT, script), ...args], ROOT);
-  const row: Row = { size, services, synth: [], check: [], stacks: {} };
+  if (size !== "reference") writeFileSync(specArgs[0], JSON.stringify(base));
+  const baseSpec = join(dir, "base.json");
+  writeFileSync(baseSpec, JSON.stringify(base));
+  const head = join(dir, "head.json");
+  writeFileSync(head, JSON.stringify(oneServiceChanged(base)));
+  const node = (entry: string, args: string[], okStatus?: number[]) => measured(process.execPath, [LAUNCH, entry, ...args], ROOT, okStatus);
+  const row: Row = { size, services, synth: [], check: [], review: [], stacks: {} };
   for (let i = 0; i < runs; i++) {
     const out = join(dir, `run-${i}`);
-    row.synth.push(await node("main.ts", [...specArgs, "--out", join(out, "cdktf.out"), "--dist", join(out, "dist")]));
-    row.check.push(await node("check.ts", specArgs));
+    row.synth.push(await node("main", [...specArgs, "--out", join(out, "cdktf.out"), "--dist", join(out, "dist")]));
+    row.check.push(await node("check", specArgs));
+    // Exit 3: the change broadens what a service may read (the review reports it, as it should).
+    const baseTrees = `${join(out, "cdktf.out")},${join(out, "dist")}`;
+    row.review.push(await node("review", [head, "--base-dir", baseTrees, "--base-spec", baseSpec, "--output", join(out, "review")], [0, 3]));
     if (i === runs - 1) row.stacks = resourcesPerStack(join(out, "cdktf.out"));
     rmSync(out, { recursive: true, force: true });
   }
@@ -88,6 +103,14 @@ async function cdktfSynth(runs: number): Promise<Sample[]> {
   return samples;
 }
 
+/** The pull request the review benchmark reviews: the first service gets one more secret key. */
+function oneServiceChanged(spec: PlatformSpecInput): PlatformSpecInput {
+  const changed = structuredClone(spec);
+  const service = changed.services![0];
+  service.secrets = [...(service.secrets ?? []), { name: "added", keys: ["ADDED_KEY"] }];
+  return changed;
+}
+
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (x: number) => `${Math.round(x)} MB`;
 
@@ -95,16 +118,18 @@ function table(rows: Row[], cdktf: Sample[] | undefined, runs: number): string {
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}; each figure is the median of ${runs} fresh runs.`,
     "",
-    "| spec | `npm run synth` wall | CPU | peak RSS | × previous size | `npm run check` wall | check / synth | resources per stack |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| spec | `npm run synth` wall | CPU | peak RSS | × previous size | `npm run check` wall | check / synth | check peak RSS | `npm run review` wall (one service changed) | review / synth | review peak RSS | resources per stack |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   rows.forEach((r, i) => {
     const wall = median(r.synth.map((x) => x.wallMs));
     const prev = i > 0 ? median(rows[i - 1].synth.map((x) => x.wallMs)) : undefined;
     const check = median(r.check.map((x) => x.wallMs));
+    const review = median(r.review.map((x) => x.wallMs));
+    const rss = (xs: Sample[]) => mb(median(xs.map((x) => x.peakRssMb)));
     const name = r.size === "reference" ? "reference" : `${r.services} services × 3 environments`;
     const stacks = Object.entries(r.stacks).map(([id, n]) => `${id} ${n}`).join(", ");
-    lines.push(`| ${name} | ${s(wall)} | ${s(median(r.synth.map((x) => x.cpuMs)))} | ${mb(median(r.synth.map((x) => x.peakRssMb)))} | ${prev ? (wall / prev).toFixed(2) : "—"} | ${s(check)} | ${(check / wall).toFixed(2)} | ${stacks} |`);
+    lines.push(`| ${name} | ${s(wall)} | ${s(median(r.synth.map((x) => x.cpuMs)))} | ${mb(median(r.synth.map((x) => x.peakRssMb)))} | ${prev ? (wall / prev).toFixed(2) : "—"} | ${s(check)} | ${(check / wall).toFixed(2)} | ${rss(r.check)} | ${s(review)} | ${(review / wall).toFixed(2)} | ${rss(r.review)} | ${stacks} |`);
   });
   // Issue 17: one Terraform state per Vault stack; target: none above 5,000 resources, production in a stack of its own.
   const largest = rows.at(-1);
@@ -122,6 +147,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { sizes: { type: "string" }, runs: { type: "string" }, "no-cdktf": { type: "boolean" }, write: { type: "string" } } });
   const sizes = (values.sizes ?? "reference,100,500,1000,2000").split(",");
   const runs = Number(values.runs ?? 3);
+  fresh("main"); // built before anything is timed
   const rows: Row[] = [];
   for (const size of sizes) {
     process.stderr.write(`bench: ${size} ...\n`);
@@ -131,7 +157,8 @@ async function main(): Promise<void> {
   const text = table(rows, cdktf, runs);
   console.log(text);
   if (values.write) {
-    const doc = `# Benchmarks\n\nGenerated by \`npm run bench -- --write ${values.write}\` (bench/run.ts); the specs are bench/specs.ts.\n\n${text}\n`;
+    const load = loadavg().map((l) => l.toFixed(1)).join(", ");
+    const doc = `# Benchmarks\n\nGenerated by \`npm run bench -- --write ${values.write}\` (bench/run.ts); the specs are bench/specs.ts. Load average when it finished: ${load} (1, 5, 15 min; the machine has ${cpus().length} cores: a load above that slows every figure).\n\n${text}\n`;
     writeFileSync(resolve(values.write), doc);
   }
 }

@@ -1,4 +1,5 @@
 import { AnnotationMetadataEntryType, TerraformStack } from "cdktf";
+import { DISABLE_STACK_TRACE_IN_METADATA } from "cdktf/lib/annotations";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { Construct } from "constructs";
 import type { PlatformModel } from "../model";
@@ -25,7 +26,27 @@ function terraformRoot(): Construct {
   const root = new Construct(undefined as unknown as Construct, "");
   for (const [key, value] of Object.entries(JSON.parse(process.env.CDKTF_CONTEXT_JSON ?? "{}"))) root.node.setContext(key, value);
   root.node.setContext("cdktfVersion", CDKTF_VERSION);
+  // App({ stackTraces: false }) (cdktf/lib/app.js): annotations carry no stack trace.
+  root.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
   return root;
+}
+
+/**
+ * cdktf captures a stack trace for every token it creates, whatever App's stackTraces says
+ * (tokens/private/intrinsic.js and tokens/lazy.js call captureStackTrace), and formats it into
+ * strings that only its error messages would quote. While the stacks render, those captures (plain
+ * objects, not errors) format to nothing, so cdktf records an empty creation stack; errors keep
+ * their stack.
+ */
+function withoutTokenStackTraces<T>(render: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) =>
+    !(error instanceof Error) ? "" : previous ? previous(error, frames) : [String(error), ...frames.map((f) => `    at ${String(f)}`)].join("\n");
+  try {
+    return render();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }
 
 /**
@@ -34,6 +55,10 @@ function terraformRoot(): Construct {
  * manifest the cdktf CLI reads.
  */
 export function synthTerraform(model: PlatformModel, opts: TerraformSynthOptions): TerraformSynthesis {
+  return withoutTokenStackTraces(() => render(model, opts));
+}
+
+function render(model: PlatformModel, opts: TerraformSynthOptions): TerraformSynthesis {
   const root = terraformRoot();
   const backend = { outdir: opts.outDir, ...(opts.stateDir ? { stateDir: opts.stateDir } : {}) };
   new AwsStack(root, { model: model.aws, backend });

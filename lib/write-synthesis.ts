@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import stringify from "json-stable-stringify";
-import { stringify as yaml } from "yaml";
 import type { KubernetesSynthesis, TerraformSynthesis } from "./synthesis";
+import { manifestYaml } from "./yaml-fast";
 
 /** The files of a Terraform synthesis, as cdktf writes them (sorted keys, two spaces: json-stable-stringify). */
 export function terraformFiles(tf: TerraformSynthesis): Record<string, string> {
@@ -13,7 +13,7 @@ export function terraformFiles(tf: TerraformSynthesis): Record<string, string> {
 }
 
 function kustomization(resources: string[]): string {
-  return yaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...resources].sort() }, { lineWidth: 0 });
+  return manifestYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...resources].sort() });
 }
 
 /**
@@ -25,7 +25,7 @@ export function kubernetesFiles(k8s: KubernetesSynthesis): Record<string, string
   const folders = new Map<string, string[]>();
   const components = new Map<string, string[]>();
   for (const [key, obj] of Object.entries(k8s.manifests)) {
-    files[key] = yaml(obj, { lineWidth: 0 });
+    files[key] = manifestYaml(obj);
     const [cluster, component, file] = key.split("/");
     const folder = `${cluster}/${component}`;
     if (!folders.has(folder)) {
@@ -39,10 +39,16 @@ export function kubernetesFiles(k8s: KubernetesSynthesis): Record<string, string
   return files;
 }
 
-/** Writes files (relative path -> text) into dir. */
+/** Writes files (relative path -> text) into dir, creating each folder once. */
 export function writeFiles(dir: string, files: Record<string, string>): void {
+  const folders = new Set<string>();
   for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
+    const path = join(dir, rel);
+    const folder = dirname(path);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    writeFileSync(path, text);
   }
 }

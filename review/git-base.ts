@@ -41,8 +41,10 @@ function inWorktree(path: string, repo: string, tree: string): string {
 
 /** The base's own bundled reference spec (spec/reference.ts of that commit), validated by this code. */
 function referenceOf(project: string) {
+  // Through tsx's require (a TypeScript file of another commit): the review itself runs compiled, without tsx's hook.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const result = validateSpec((require(join(project, "spec", "reference.ts")) as { referenceSpec: unknown }).referenceSpec);
+  const { require: tsRequire } = require("tsx/cjs/api") as typeof import("tsx/cjs/api");
+  const result = validateSpec((tsRequire(join(project, "spec", "reference.ts"), __filename) as { referenceSpec: unknown }).referenceSpec);
   if (!result.ok) throw new SpecError("the base's spec/reference.ts", result.problems);
   return result.spec;
 }

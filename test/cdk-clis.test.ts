@@ -13,7 +13,7 @@ import { treeHash } from "./helpers/tree";
  */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "vep-project-"));
-  for (const entry of ["main.ts", "lib", "model", "spec", "stacks", "charts", "imports", "checks", "crds", "examples", "node_modules", "package.json", "tsconfig.json", "cdktf.json", "cdk8s.yaml"]) {
+  for (const entry of ["main.ts", "check.ts", "review.ts", "review", "scripts", "lib", "model", "spec", "stacks", "charts", "imports", "checks", "crds", "examples", "node_modules", "package.json", "tsconfig.json", "cdktf.json", "cdk8s.yaml"]) {
     symlinkSync(join(ROOT, entry), join(dir, entry));
   }
   return dir;

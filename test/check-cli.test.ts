@@ -7,7 +7,7 @@ import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { README, SAMPLE_FILE, sampleReport, sampleSpec } from "../scripts/readme-checks";
-import { referenceCopy, ROOT, runCliAsync } from "./helpers/synth";
+import { launch, referenceCopy, ROOT, runCliAsync } from "./helpers/synth";
 
 /**
  * `npm run check` and the checks inside `npm run synth`, through the real command line: exit codes
@@ -18,7 +18,7 @@ import { referenceCopy, ROOT, runCliAsync } from "./helpers/synth";
 
 function runCheck(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), join(ROOT, "check.ts"), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, launch("check", args), { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OWNER_MARKER, type OutputRecord, writeTreesAtomically } from "../lib/output";
-import { ROOT, runCliAsync as runCli } from "./helpers/synth";
+import { launch, ROOT, runCliAsync as runCli } from "./helpers/synth";
 import { treeHash } from "./helpers/tree";
 
 /**
@@ -132,7 +132,7 @@ describe("interrupted and concurrent synths", () => {
     const cwd = freshDir();
     expect((await runCli([], { cwd })).status).toBe(0);
     const before = { tf: treeHash(join(cwd, "cdktf.out")), k8s: treeHash(join(cwd, "dist")) };
-    const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), join(ROOT, "main.ts"), join(ROOT, "examples/vcluster-oidc.yaml")], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, launch("main", [join(ROOT, "examples/vcluster-oidc.yaml")]), { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
@@ -170,7 +170,7 @@ describe("interrupted and concurrent synths", () => {
     expect((await runCli([], { cwd: reference })).status).toBe(0);
     const run = () =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), join(ROOT, "main.ts")], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(process.execPath, launch("main", []), { cwd, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
         child.on("exit", (code) => resolve({ code, stderr }));

@@ -4,13 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kubernetesFiles, terraformFiles, writeFiles } from "../../lib/write-synthesis";
 import type { PlatformSpecInput } from "../../spec/schema";
-import { ROOT } from "./synth";
+import { launch } from "./synth";
 import { synthesisOf } from "./synthesis";
 
-/** Runs `review.ts` (as `npm run review` does) without blocking the test worker. */
+/** Runs `npm run review`'s command (or `script`, another copy of review.ts, through tsx) without blocking the test worker. */
 export function runReviewAsync(args: string[], opts: { cwd: string; script?: string; timeoutMs?: number }): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), opts.script ?? join(ROOT, "review.ts"), ...args], { cwd: opts.cwd, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const command = opts.script ? ["--require", require.resolve("tsx/cjs"), opts.script, ...args] : launch("review", args);
+    const child = spawn(process.execPath, command, { cwd: opts.cwd, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

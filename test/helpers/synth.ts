@@ -43,10 +43,12 @@ export function synthTerraformToTemp(input: PlatformSpecInput): string {
   return out;
 }
 
-/** Runs the real command line (`node --require tsx/cjs main.ts ...`, as `npm run synth` does) in cwd. */
+/** The command line as `npm run <script>` runs it: the compiled bundle, rebuilt when stale (scripts/launch.cjs). */
+export const launch = (entry: "main" | "check" | "review", args: string[]) => [join(ROOT, "scripts", "launch.cjs"), entry, ...args];
+
+/** Runs the real command line (`node scripts/launch.cjs main ...`, as `npm run synth` does) in cwd. */
 export function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
-  // An absolute path to tsx's require hook, so the command works from any working directory.
-  const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), join(ROOT, "main.ts"), ...args], {
+  const r = spawnSync(process.execPath, launch("main", args), {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     encoding: "utf8",
@@ -60,7 +62,7 @@ export function runCli(args: string[], opts: { cwd: string; env?: NodeJS.Process
  */
 export function runCliAsync(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ status: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), join(ROOT, "main.ts"), ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, launch("main", args), { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;

@@ -1,0 +1,14 @@
+// Runs a command line from its compiled bundle: `node scripts/launch.cjs <main|check|review> [args]`
+// (npm run synth / check / review, cdktf.json, cdk8s.yaml). The bundle is rebuilt first when any of
+// its sources changed (scripts/build.cjs), so a stale bundle is never run.
+"use strict";
+const { fresh, ENTRIES } = require("./build.cjs");
+
+const [entry, ...args] = process.argv.slice(2);
+if (!ENTRIES.includes(entry)) {
+  console.error(`usage: node scripts/launch.cjs <${ENTRIES.join("|")}> [arguments]`);
+  process.exitCode = 2;
+} else {
+  process.argv.splice(2, 1);
+  require(fresh(entry)).cli(args);
+}

@@ -1,0 +1,69 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { fastYaml, manifestYaml } from "../lib/yaml-fast";
+import { kubernetesFiles } from "../lib/write-synthesis";
+import { ROOT } from "./helpers/synth";
+import { specByName, synthesisOf } from "./helpers/synthesis";
+
+/** What the manifests were written with before lib/yaml-fast.ts: the `yaml` library. */
+const viaLibrary = (value: unknown) => stringify(value, { lineWidth: 0 });
+
+const specs = ["reference", ...readdirSync(join(ROOT, "examples")).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => `examples/${f}` as const)] as const;
+
+describe("manifest YAML (lib/yaml-fast.ts) is byte-identical to the yaml library", () => {
+  it.each(specs)("every manifest and kustomization of %s", async (name) => {
+    const { kubernetes } = await synthesisOf(specByName(name));
+    let fast = 0;
+    for (const [key, obj] of Object.entries(kubernetes.manifests)) {
+      expect(manifestYaml(obj), key).toBe(viaLibrary(obj));
+      if (fastYaml(obj) !== undefined) fast++;
+    }
+    // Most objects take the fast path (else this compares the library with itself).
+    expect(fast / Object.keys(kubernetes.manifests).length).toBeGreaterThan(0.8);
+    for (const [path, text] of Object.entries(kubernetesFiles(kubernetes)).filter(([p]) => p.endsWith("kustomization.yaml"))) {
+      expect(text, path).toBe(viaLibrary(parse(text)));
+    }
+  });
+
+  const strings = [
+    // read back as numbers, booleans or null unless quoted
+    "8200", "-1", "+1", "007", "1e3", "1E-3", "0x1F", "0o17", ".5", "1.", "1.5", ".inf", "-.Inf", ".NaN", "true", "False", "TRUE", "null", "Null", "~", "",
+    // YAML 1.1 booleans stay plain in 1.2
+    "yes", "no", "on", "off", "y",
+    // indicators and comments
+    "-", "- a", "-a", "?", "? a", "?a", ":a", "a:", "a: b", "a:b", "a #b", "a#b", "#a", "@a", "`a", "!a", "&a", "*a", "|a", ">a", "%a", "[a]", "{{ .password }}", ",a", "a,b",
+    // quotes, escapes and spaces
+    'a"b', "O'Brien", `it's "x"`, "back\\slash", " a", "a ", "a  b", "---", "--- a", "...", "a---",
+    // line breaks, tabs, control characters and non-ASCII
+    "a\nb", "a\n", "\n", "a\n\nb\n", "tab\tx", "bell\u0007", "é", "日本語", "emoji 🔐",
+    // URLs, paths, images, durations
+    "https://vault.example.com:8200/v1", "/bin/sh", "hashicorp/vault:1.17.2", "10.0.0.0/16", "1h30m", "*.vault-internal",
+    "k".repeat(1100),
+  ];
+
+  it.each(strings.map((s) => [JSON.stringify(s).slice(0, 40), s]))("the string %s as a value, a key and a sequence item", (_label, s) => {
+    for (const value of [{ kind: "X", value: s }, { kind: "X", [s]: "v" }, { kind: "X", list: [s, { nested: [s] }] }]) {
+      const text = manifestYaml(value);
+      expect(text).toBe(viaLibrary(value));
+      expect(parse(text)).toEqual(value);
+    }
+  });
+
+  it("nesting, empty collections, numbers, null, and objects that appear twice", () => {
+    const shared = { a: 1 };
+    const cases: object[] = [
+      { a: [], b: {}, c: [[]], d: [{}], e: [[1, [2, { f: {} }]], { g: [] }], h: null, i: true, j: false },
+      { spec: { containers: [{ name: "vault", ports: [{ containerPort: 8200 }, { containerPort: 8201 }], args: ["-c", "x"] }] } },
+      { n: 0, m: -0, big: 2 ** 53, float: 1.5, exp: 1e21, neg: -42 },
+      { first: shared, second: shared },
+      { list: [shared, shared] },
+      { undefinedValue: undefined, kept: "x" },
+    ];
+    for (const value of cases) expect(manifestYaml(value)).toBe(viaLibrary(value));
+    expect(fastYaml(cases[0])).toBe(viaLibrary(cases[0]));
+    expect(fastYaml(cases[1])).toBe(viaLibrary(cases[1]));
+    expect(fastYaml(cases[3]), "yaml writes an anchor and an alias: left to it").toBeUndefined();
+  });
+});
