@@ -1,10 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { boundServiceAccounts } from "../checks/cross/vep-x08-bound-service-accounts";
+import { writersReadNothingConsumersRead } from "../checks/cross/vep-x13-writers-read-nothing-consumers-read";
+import { runChecks } from "../checks/run";
+import type { Check } from "../checks/types";
 import { allows, type AclRule, capabilitiesFor } from "../checks/vault-acl";
-import type { Obj } from "../lib/synthesis";
+import type { Obj, Synthesis } from "../lib/synthesis";
 import type { PlatformSpecInput } from "../spec/schema";
 import { synthDist } from "./helpers/dist";
 import { validateManifest } from "./helpers/k8s-validate";
 import { referenceCopy } from "./helpers/synth";
+import { specByName, synthesisOf } from "./helpers/synthesis";
 import { byArg, parsedPolicies, type StackJson, synthStacks } from "./helpers/vault-stack";
 
 /**
@@ -166,5 +171,35 @@ describe("Crossplane's Composition and the writers' Kubernetes objects", () => {
     expect(admitted).toContain("backstage");
     expect(admitted).toContain("external-secrets");
     expect(admitted).not.toContain("crossplane-system");
+  });
+});
+
+describe("the checks follow the writers (examples/platform-writers.yaml)", () => {
+  let good: Synthesis;
+  beforeAll(async () => void (good = await synthesisOf(specByName("examples/platform-writers.yaml"))));
+  const findings = async (edit: (s: Synthesis) => void, check: Check) => {
+    const s = structuredClone(good);
+    edit(s);
+    return (await runChecks(s, { checks: [check] })).findings.map((f) => `${f.check} ${f.resource}: ${f.message}`);
+  };
+
+  it("VEP-X08: a writer's role whose service account is gone is found even when nothing else of the output is in its namespace", async () => {
+    const dropBackstage = (s: Synthesis) => {
+      for (const key of Object.keys(s.kubernetes.manifests)) if (key.startsWith("forge/backstage/")) delete s.kubernetes.manifests[key];
+    };
+    expect(await findings(dropBackstage, boundServiceAccounts)).toEqual([
+      "VEP-X08 vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_backstage: role writer-backstage (auth/kubernetes) binds backstage/backstage, which no manifest of cluster forge renders",
+    ]);
+    expect(await findings(() => {}, boundServiceAccounts)).toEqual([]);
+  });
+
+  it("VEP-X13: Crossplane's role rebound to a policy that reads application secrets is found, path by path", async () => {
+    const widen = (s: Synthesis) => {
+      const r = s.terraform.stacks.vault.resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane;
+      r.token_policies = [...r.token_policies, "eso-production"];
+    };
+    expect(await findings(widen, writersReadNothingConsumersRead)).toEqual([
+      "VEP-X13 vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane: writer role writer-crossplane's policies [writer-crossplane,eso-production] grant [read] on secret/data/apps/production/api/config, which role eso-production (ClusterSecretStore vault-production) reads: a writer never reaches what consumers read",
+    ]);
   });
 });
