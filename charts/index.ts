@@ -4,6 +4,7 @@ import { EnvironmentChart } from "./environment-chart";
 import { ExternalSecretsChart } from "./external-secrets-chart";
 import { MonitoringChart } from "./monitoring-chart";
 import type { PlatformChart } from "./platform-chart";
+import { PlatformWriterChart } from "./platform-writers-chart";
 import { VaultBackupChart } from "./vault-backup-chart";
 import { VaultChart } from "./vault-chart";
 
@@ -16,5 +17,7 @@ export function buildCharts(app: App, model: PlatformModel): PlatformChart[] {
   for (const cluster of model.kubernetes.clusters) {
     for (const env of cluster.environments) charts.push(new EnvironmentChart(app, model, env));
   }
+  const writers = model.kubernetes.platformWriters;
+  for (const writer of writers?.writers ?? []) charts.push(new PlatformWriterChart(app, model, writers!, writer));
   return charts;
 }

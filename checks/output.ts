@@ -86,3 +86,20 @@ export function pipelinePolicies(ctx: CheckContext): Map<string, string | undefi
   const rendered = ctx.synthesis.terraform.stacks;
   return new Map(ctx.synthesis.model.vault.stacks.map((s) => [s.pipelinePolicy, s.name in rendered ? s.name : undefined]));
 }
+
+const TOKEN_SELF = /^auth\/token\/(lookup|renew|revoke)-self$/;
+
+/**
+ * The rules of a narrow machine policy that leave its trees (path prefixes) or grant more than
+ * `allowed` there; a token's own lookup, renew and revoke and pure denies never count.
+ */
+export function rulesBeyond(ctx: CheckContext, policy: string, trees: string[], allowed: string[], why: string): { resource: string; message: string }[] {
+  const p = ctx.policies.get(policy);
+  if (!p) return [];
+  return p.rules.flatMap((r) => {
+    if (TOKEN_SELF.test(r.path) || r.capabilities.every((c) => c === "deny")) return [];
+    if (!trees.some((t) => r.path.startsWith(t))) return [{ resource: p.resource, message: `policy ${policy} grants [${r.capabilities.join(", ")}] on ${r.path}, outside ${trees.join(", ")}` }];
+    const extra = r.capabilities.filter((c) => c !== "deny" && !allowed.includes(c));
+    return extra.length > 0 ? [{ resource: p.resource, message: `policy ${policy} grants [${extra.join(", ")}] on ${r.path}: ${why}` }] : [];
+  });
+}

@@ -18,7 +18,7 @@ export interface Fixture {
   /** What the edit does, for the README and the test name. */
   does: string;
   /** The spec whose synthesis is edited: the reference spec (default) or an example file. */
-  spec?: "reference" | "examples/vcluster-oidc.yaml" | "examples/minimal.json";
+  spec?: "reference" | "examples/vcluster-oidc.yaml" | "examples/minimal.json" | "examples/platform-writers.yaml";
   edit(s: Synthesis): void;
   /** For a failing fixture: the finding's resource and a fragment of its message, written out. */
   expect?: { resource: string; message: string };

@@ -149,6 +149,22 @@ export const vaultNames = {
   databaseRole: (env: string, service: string, database: string) => `${env}-${service}-${database}`,
   pkiRole: (env: string) => `${env}-cert`,
   passwordPolicy: "database-password",
+  /** Role and policy of a platform writer (platformWriters.crossplane, platformWriters.backstage). */
+  writer: (writer: string) => `writer-${writer}`,
+} as const;
+
+/** Kubernetes names of the platform writers (platformWriters): Crossplane's store, XRD and Composition. */
+export const writerNames = {
+  /** GitOps component of a writer's objects in the primary cluster: dist/<cluster>/crossplane/, dist/<cluster>/backstage/. */
+  component: (writer: "crossplane" | "backstage") => writer,
+  /** The SecretStore in Crossplane's namespace that the composed PushSecrets use. */
+  crossplaneStore: "vault-infrastructure-databases",
+  databaseComposition: "postgresql-database-vault",
+  /** One XR kind per platform (its API group carries the platform name). */
+  databaseXrd: (platform: string) => {
+    const group = `${platform}.vault-eks-platform.io`;
+    return { name: `postgresqldatabases.${group}`, group, version: "v1alpha1", kind: "PostgreSQLDatabase", plural: "postgresqldatabases" };
+  },
 } as const;
 
 /** The Vault stack's Terraform variable with the bootstrap admin password per database connection. */
@@ -162,6 +178,8 @@ export const kvPaths = {
   ciTool: (tool: string) => `ci-cd/${tool}`,
   cluster: (env: string) => `clusters/${env}`,
   infrastructure: "infrastructure",
+  /** Where Crossplane publishes the connection details of the databases it provisions in an environment. */
+  infrastructureDatabases: (env: string) => `infrastructure/databases/${env}`,
 } as const;
 
 /** Audit device paths (vault audit list): the pod-local file, the stdout copy the cluster's log collector ships, the socket. */

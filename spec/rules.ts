@@ -3,6 +3,16 @@ import type { PlatformSpec } from "./schema";
 import { nameClaims, nameCollisions } from "../model/name-claims";
 import { DEFAULT_API_AUDIENCE, derivedAwsNames, environmentNamespace, isLoopback, kubernetesApiAudience, serviceAccountName, vclusterService } from "../model/names";
 import { formatPath } from "./path";
+import { ESO_STORE_SERVICE_ACCOUNT, SNAPSHOT_SERVICE_ACCOUNT, VAULT_SERVICE_ACCOUNT } from "../model/names";
+
+/** Defaults of platformWriters.<writer> that rules need before the schema filled them in. */
+const WRITER_DEFAULTS = { crossplane: { namespace: "crossplane-system", serviceAccount: "crossplane-vault-writer" }, backstage: { namespace: "backstage", serviceAccount: "backstage" } } as const;
+
+function writersOf(s: PlatformSpec): ["crossplane" | "backstage", { cluster?: unknown; namespace?: string; serviceAccount?: string; environments?: string[] }][] {
+  const w = s.platformWriters;
+  if (!w || typeof w !== "object") return [];
+  return (["backstage", "crossplane"] as const).filter((k) => w[k] && typeof w[k] === "object").map((k) => [k, w[k]!]);
+}
 
 /**
  * Rules that relate one part of the spec to another. Field-level constraints are in schema.ts.
@@ -683,6 +693,74 @@ export const specRules: SpecRule[] = [
       list(s.sharedServices).forEach((shared, i) => {
         if (tooShort(shared?.rotationPeriod)) report(["sharedServices", i, "rotationPeriod"], why(shared.rotationPeriod));
       });
+    },
+  },
+  {
+    id: "VEP-S50",
+    summary: "platformWriters.<writer>.environments names environments of the spec (each gets its own paths and grants)",
+    reads: ["environments[].name", "platformWriters.*.environments"],
+    check(s, report) {
+      const envs = new Set(list(s.environments).map((e) => e?.name));
+      for (const [kind, w] of writersOf(s)) {
+        list(w.environments).forEach((env, i) => {
+          if (!envs.has(env)) report(["platformWriters", kind, "environments", i], `no environment "${env}" (environments: ${[...envs].join(", ")})`);
+        });
+      }
+    },
+  },
+  {
+    id: "VEP-S51",
+    summary: "a platform writer runs in the primary cluster (platformWriters.<writer>.cluster is cluster.name): it logs in through that cluster's auth/kubernetes mount",
+    reads: ["cluster.name", "platformWriters.*.cluster"],
+    check(s, report) {
+      for (const [kind, w] of writersOf(s)) {
+        if (w.cluster !== undefined && w.cluster !== s.cluster?.name) {
+          report(["platformWriters", kind, "cluster"], `"${w.cluster}" is not the primary cluster "${String(s.cluster?.name)}": writers log in through the primary cluster's Kubernetes auth mount (run the writer there, or drop the field)`);
+        }
+      }
+    },
+  },
+  {
+    id: "VEP-S52",
+    summary: "a platform writer's service account is its own: not one a service, an ESO store, the ESO controller, a CI consumer, Vault, the snapshot job or the other writer uses",
+    reads: [
+      "platformWriters.*.namespace",
+      "platformWriters.*.serviceAccount",
+      "environments[].name",
+      "environments[].namespace",
+      "environments[].cluster",
+      "services[].name",
+      "services[].serviceAccount",
+      "services[].environments",
+      "externalSecrets.namespace",
+      "externalSecrets.controllerServiceAccount",
+      "ciConsumers[].name",
+      "ciConsumers[].auth",
+      "vault.namespace",
+    ],
+    check(s, report) {
+      const taken = new Map<string, string>();
+      const take = (ns: unknown, sa: unknown, who: string) => {
+        if (typeof ns === "string" && typeof sa === "string" && !taken.has(`${ns}/${sa}`)) taken.set(`${ns}/${sa}`, who);
+      };
+      const vaultNs = s.vault?.namespace ?? "vault";
+      take(vaultNs, VAULT_SERVICE_ACCOUNT, "the Vault server");
+      take(vaultNs, SNAPSHOT_SERVICE_ACCOUNT, "the snapshot job");
+      take(s.externalSecrets?.namespace ?? "external-secrets", s.externalSecrets?.controllerServiceAccount ?? "external-secrets", "the ESO controller");
+      for (const env of list(s.environments)) {
+        if (!env?.name || (env.cluster && env.cluster.type !== "primary")) continue;
+        const ns = environmentNamespace(env);
+        take(ns, ESO_STORE_SERVICE_ACCOUNT, `the ESO store of ${env.name}`);
+        for (const svc of list(s.services)) if (svc?.name && list(svc.environments).includes(env.name)) take(ns, serviceAccountName(svc), `service ${svc.name} in ${env.name}`);
+      }
+      for (const c of list(s.ciConsumers)) if (c?.auth?.method === "kubernetes") take(c.auth.namespace, c.auth.serviceAccount, `CI consumer ${c.name}`);
+      for (const [kind, w] of writersOf(s)) {
+        const ns = w.namespace ?? WRITER_DEFAULTS[kind].namespace;
+        const sa = w.serviceAccount ?? WRITER_DEFAULTS[kind].serviceAccount;
+        const who = taken.get(`${ns}/${sa}`);
+        if (who) report(["platformWriters", kind, "serviceAccount"], `${ns}/${sa} is already ${who}'s service account: a writer bound to it would lend that workload its grants (and take its own); give the writer its own account`);
+        else take(ns, sa, `platform writer ${kind}`);
+      }
     },
   },
 ];

@@ -494,6 +494,42 @@ const ciConsumerSchema = z.strictObject({
   extraReadPaths: z.array(z.string().regex(/^(clusters|infrastructure|shared-services)\/[a-z0-9/_-]+[a-z0-9_-]$/, "a KV path under clusters/, infrastructure/ or shared-services/")).default([]),
 });
 
+/** One platform writer's Kubernetes identity: the service account its pods log in to Vault with. */
+const writerIdentity = (defaults: { namespace: string; serviceAccount: string }) => ({
+  /** The cluster the writer runs in: the primary cluster (cluster.name), whose auth/kubernetes mount reviews its tokens. @default cluster.name */
+  cluster: z.string().min(1).optional(),
+  /** The writer's namespace. @default "crossplane-system" (crossplane), "backstage" (backstage) */
+  namespace: dnsLabel.default(defaults.namespace),
+  /** The service account the writer logs in to Vault as, rendered by this kit and bound by its Vault role only. @default "crossplane-vault-writer" (crossplane), "backstage" (backstage) */
+  serviceAccount: dnsLabel.default(defaults.serviceAccount),
+  /** Audience of the projected token the writer presents to Vault (its role's audience). @default vault.auth.kubernetes.audience */
+  audience: z.string().min(1).optional(),
+  /** Environments the writer serves. @default every environment */
+  environments: z.array(dnsLabel).min(1, "at least one environment").optional(),
+});
+
+/**
+ * Platform tools that write to or catalogue Vault besides the services (rules VEP-S50..S52).
+ * Omitted: nothing is rendered for them.
+ */
+const platformWritersSchema = z.strictObject({
+  /**
+   * Crossplane provisions PostgreSQL databases and roles (provider-sql) and publishes each role's
+   * connection details to KV secret/infrastructure/databases/<env>/<name> (create, read and update
+   * there; never application paths, never delete). Renders the writer's ServiceAccount and
+   * SecretStore, a CompositeResourceDefinition and a Composition (dist/<cluster>/platform-writers/).
+   */
+  crossplane: z
+    .strictObject({
+      ...writerIdentity({ namespace: "crossplane-system", serviceAccount: "crossplane-vault-writer" }),
+      /** The composition function that renders the composed resources (function-patch-and-transform). @default "function-patch-and-transform" */
+      functionName: dnsLabel.default("function-patch-and-transform"),
+    })
+    .optional(),
+  /** Backstage lists and reads KV metadata of the services' secrets (secret/metadata/apps/<env>/*), never their values. */
+  backstage: z.strictObject(writerIdentity({ namespace: "backstage", serviceAccount: "backstage" })).optional(),
+});
+
 const stateSchema = z.discriminatedUnion("backend", [
   z.strictObject({ backend: z.literal("local") }),
   z.strictObject({
@@ -670,6 +706,8 @@ export const platformSpecSchema = z.strictObject({
   services: z.array(serviceSchema).default([]),
   /** CI/CD tools that read their own secrets (ci-cd/<tool>/*). */
   ciConsumers: z.array(ciConsumerSchema).default([]),
+  /** Crossplane and Backstage: Vault roles and policies, service accounts, network access and Crossplane's Composition. Omitted: none. */
+  platformWriters: platformWritersSchema.optional(),
   /** Argo CD delivery of dist/ (dist/argocd/); omitted: no Argo CD objects are rendered (apply dist/ with Flux or by hand). */
   gitops: gitopsSchema.optional(),
   /**
@@ -698,3 +736,4 @@ export type ServiceSpec = PlatformSpec["services"][number];
 export type SharedServiceSpec = PlatformSpec["sharedServices"][number];
 export type DatabaseSpec = PlatformSpec["databases"][number];
 export type CiConsumerSpec = PlatformSpec["ciConsumers"][number];
+export type PlatformWritersSpec = NonNullable<PlatformSpec["platformWriters"]>;

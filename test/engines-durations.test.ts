@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,10 +17,12 @@ import { synthStacks } from "./helpers/vault-stack";
  */
 const vclusterSpec = vclusterExample;
 const minimalSpec = () => JSON.parse(readFileSync(join(ROOT, "examples/minimal.json"), "utf8")) as PlatformSpecInput;
+const writersSpec = () => parseYaml(readFileSync(join(ROOT, "examples/platform-writers.yaml"), "utf8")) as PlatformSpecInput;
 const SPECS: [string, () => PlatformSpecInput][] = [
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
   ["minimal example", minimalSpec],
+  ["platform writers example", writersSpec],
 ];
 
 /** Duration fields of the custom resources and kinds we render, by kind and path ([] = any list item). */
@@ -34,6 +37,8 @@ const K8S_DURATION_FIELDS: Record<string, Record<string, DurationGrammar>> = {
   PrometheusRule: { "spec.groups[].interval": "prometheus", "spec.groups[].rules[].for": "prometheus", "spec.groups[].rules[].keep_firing_for": "prometheus" },
   // Argo CD's retry backoff: integer seconds, else time.ParseDuration (v1alpha1 parseStringToDuration).
   Application: { "spec.syncPolicy.retry.backoff.duration": "go", "spec.syncPolicy.retry.backoff.maxDuration": "go" },
+  // The PushSecret Crossplane's Composition composes (ESO metav1.Duration).
+  Composition: { "spec.pipeline[].input.resources[].base.spec.refreshInterval": "go" },
 };
 /** Strings that look like durations but are something else. */
 const K8S_NOT_DURATIONS = [/\.resources\.(limits|requests)\.cpu$/];

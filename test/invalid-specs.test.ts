@@ -190,6 +190,16 @@ const cases: Case[] = [
     rule: "VEP-S34",
     message: /the Argo CD folder/,
   },
+  { name: "a platform writer serves an unknown environment", break: (s) => (s.platformWriters = { crossplane: { environments: ["dev", "qa"] } }), path: "platformWriters.crossplane.environments[1]", rule: "VEP-S50", message: /no environment "qa"/ },
+  { name: "a platform writer in another cluster", break: (s) => (s.platformWriters = { backstage: { cluster: "tools" } }), path: "platformWriters.backstage.cluster", rule: "VEP-S51", message: /not the primary cluster "shop-platform"/ },
+  {
+    name: "a platform writer bound to a service's service account",
+    break: (s) => (s.platformWriters = { backstage: { namespace: "dev", serviceAccount: "user-service" } }),
+    path: "platformWriters.backstage.serviceAccount",
+    rule: "VEP-S52",
+    message: /dev\/user-service is already service user-service in dev's service account/,
+  },
+  { name: "two platform writers share a service account", break: (s) => (s.platformWriters = { backstage: { namespace: "tools", serviceAccount: "writer" }, crossplane: { namespace: "tools", serviceAccount: "writer" } }), path: "platformWriters.crossplane.serviceAccount", rule: "VEP-S52", message: /already platform writer backstage's/ },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

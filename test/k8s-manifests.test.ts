@@ -19,6 +19,7 @@ const vclusterSpec = () => parseYaml(readFileSync(join(ROOT, "examples/vcluster-
 describe.each([
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
+  ["platform writers example", () => parseYaml(readFileSync(join(ROOT, "examples/platform-writers.yaml"), "utf8")) as PlatformSpecInput],
 ])("Kubernetes output (%s)", (_name, spec) => {
   let dir: string;
   let objects: RenderedObject[];

@@ -1,10 +1,13 @@
+import { vaultNames } from "../../model/names";
 import type { Check } from "../types";
 import { VaultIndex } from "./vault-index";
 
 /**
  * Every service account a Vault Kubernetes role binds, in a namespace this output manages, is
  * rendered in the cluster whose API server that mount reviews tokens with. (Namespaces the output
- * does not render, such as a CI tool's, are the spec's declared consumers.)
+ * does not render, such as a CI tool's, are the spec's declared consumers.) A platform writer's
+ * account is always rendered by this output, wherever it lives: its role is checked even when
+ * nothing else of the output is in that namespace.
  */
 export const boundServiceAccounts: Check = {
   id: "VEP-X08",
@@ -25,7 +28,8 @@ export const boundServiceAccounts: Check = {
     const accounts = new Set(ctx.manifests("ServiceAccount").map((m) => `${m.cluster}/${m.obj.metadata?.namespace}/${m.obj.metadata?.name}`));
     for (const role of v.roles) {
       const cluster = clusterOfMount.get(role.mount) ?? ctx.model.network.primaryCluster;
-      for (const ns of role.namespaces.filter((n) => managed.has(`${cluster}/${n}`))) {
+      const writer = role.name.startsWith(vaultNames.writer(""));
+      for (const ns of role.namespaces.filter((n) => writer || managed.has(`${cluster}/${n}`))) {
         for (const name of role.names.filter((n) => n !== "*")) {
           if (!accounts.has(`${cluster}/${ns}/${name}`)) out.push({ resource: role.resource, message: `role ${role.name} (auth/${role.mount}) binds ${ns}/${name}, which no manifest of cluster ${cluster} renders` });
         }

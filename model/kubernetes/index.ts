@@ -5,6 +5,7 @@ import type { VaultModel } from "../vault";
 import { DEFAULT_API_AUDIENCE, derivedAwsNames, kubernetesApiAudience, SNAPSHOT_SERVICE_ACCOUNT, VAULT_MOUNTS, vaultActiveAddress, vaultNames } from "../names";
 import { buildEnvironment, esoServiceAccounts, secretsManagerStore } from "./external-secrets";
 import { buildMonitoring } from "./monitoring";
+import { buildPlatformWriters } from "./platform-writers";
 import type { ClusterModel, KubernetesModel, SnapshotJobModel } from "./types";
 import { buildVaultServer, vaultImage, workloadIdentityAnnotations } from "./vault-server";
 
@@ -20,6 +21,7 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel, vault: V
     clusters.get(env.cluster)!.environments.push(env);
   }
   const secretsManager = secretsManagerStore(spec);
+  const platformWriters = buildPlatformWriters(spec);
   return {
     primaryCluster: spec.cluster.name,
     vault: buildVaultServer(spec, aws, vault, book),
@@ -32,6 +34,7 @@ export function buildKubernetesModel(spec: PlatformSpec, aws: AwsModel, vault: V
       serviceAccounts: esoServiceAccounts(spec, aws),
     },
     clusters: [...clusters.values()],
+    ...(platformWriters ? { platformWriters } : {}),
   };
 }
 

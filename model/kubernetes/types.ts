@@ -1,3 +1,4 @@
+import type { PlatformWritersModel } from "./platform-writers";
 /**
  * The Kubernetes layer as plain data: what runs in each cluster, grouped by GitOps component
  * (`dist/<cluster>/<component>/`). Charts render it; cross-layer checks read it.
@@ -259,4 +260,6 @@ export interface KubernetesModel {
     serviceAccounts: ServiceAccountModel[];
   };
   clusters: ClusterModel[];
+  /** Crossplane and Backstage (spec platformWriters); absent: nothing rendered for them. */
+  platformWriters?: PlatformWritersModel;
 }

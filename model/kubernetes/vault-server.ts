@@ -225,6 +225,8 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel, vault: Vault
   };
   const clientNamespaces = new Set<string>([spec.externalSecrets.namespace, spec.monitoring.namespace, ...spec.vault.allowedClientNamespaces]);
   for (const c of spec.ciConsumers) if (c.auth.method === "kubernetes") clientNamespaces.add(c.auth.namespace);
+  // Backstage logs in itself; Crossplane's pushes are made by the ESO controller, already admitted.
+  if (spec.platformWriters?.backstage) clientNamespaces.add(spec.platformWriters.backstage.namespace);
   for (const env of spec.environments) {
     const direct = spec.services.some((s) => s.environments.includes(env.name) && s.vaultLogin !== "none");
     if (env.cluster.type === "primary" && direct) clientNamespaces.add(environmentNamespace(env));

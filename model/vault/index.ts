@@ -18,6 +18,7 @@ import {
 import { adminPolicy } from "./admin-policy";
 import { ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
 import { splitVaultStacks } from "./stacks";
+import { platformWriters, writerPolicy } from "./writers";
 import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
 import { goDuration } from "../durations";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
@@ -40,6 +41,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
     ...spec.environments.map((e) => esoStorePolicy(spec, e.name)),
     ...spec.services.flatMap((svc) => (svc.vaultLogin === "none" ? [] : svc.environments.map((env) => servicePolicy(spec, env, svc)))),
     ...spec.ciConsumers.map(ciPolicy),
+    ...platformWriters(spec).map(writerPolicy),
     snapshotPolicy(),
     adminPolicy(),
     developerPolicy(spec),
@@ -67,6 +69,9 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
   for (const tool of spec.ciConsumers) {
     if (tool.auth.method !== "kubernetes") continue;
     addRole(mountFor(), { name: vaultNames.ciTool(tool.name), consumer: { kind: "ci", tool: tool.name }, serviceAccount: { namespace: tool.auth.namespace, name: tool.auth.serviceAccount } });
+  }
+  for (const writer of platformWriters(spec)) {
+    mountFor().roles.push({ name: writer.name, consumer: { kind: "writer", writer: writer.kind }, serviceAccount: writer.serviceAccount, audience: writer.audience, ...token(writer.name) });
   }
   for (const env of spec.environments) {
     const namespace = environmentNamespace(env);

@@ -1,6 +1,8 @@
 import type { PlatformSpec, ServiceSpec } from "../../spec/schema";
 import { kvPaths, VAULT_MOUNTS, vaultNames } from "../names";
 import { type PolicyRule, tokenSelfRules, type VaultPolicy } from "./policy";
+import type { DeclaredNeed } from "./types";
+import { platformWriters, writerNeeds } from "./writers";
 
 /**
  * Least-privilege policies per consumer. KV v2 reads go to `secret/data/...`; `secret/metadata/...`
@@ -103,8 +105,8 @@ export function developerPolicy(spec: PlatformSpec): VaultPolicy {
  * declare they read and call, per role: the least-privilege check (VEP-X02) holds their policies to it.
  * Glob paths (a CI tool's own folder, extraReadPaths) mean "anything below".
  */
-export function declaredNeeds(spec: PlatformSpec): Record<string, { path: string; capabilities: ("read" | "update")[] }[]> {
-  const needs: Record<string, { path: string; capabilities: ("read" | "update")[] }[]> = {};
+export function declaredNeeds(spec: PlatformSpec): Record<string, DeclaredNeed[]> {
+  const needs: Record<string, DeclaredNeed[]> = {};
   for (const svc of spec.services.filter((s) => s.vaultLogin !== "none")) {
     for (const env of svc.environments) {
       needs[vaultNames.service(env, svc.name)] = [
@@ -124,5 +126,6 @@ export function declaredNeeds(spec: PlatformSpec): Record<string, { path: string
   for (const tool of spec.ciConsumers) {
     needs[vaultNames.ciTool(tool.name)] = [`${kvPaths.ciTool(tool.name)}/*`, ...tool.extraReadPaths].map((p) => ({ path: `${VAULT_MOUNTS.kv}/data/${p}`, capabilities: ["read" as const] }));
   }
+  for (const writer of platformWriters(spec)) needs[writer.name] = writerNeeds(writer);
   return needs;
 }

@@ -10,7 +10,8 @@ export type Consumer =
   | { kind: "ci"; tool: string }
   | { kind: "snapshot" }
   | { kind: "service"; environment: string; service: string }
-  | { kind: "people"; group: "admin" | "developer" | "terraform" };
+  | { kind: "people"; group: "admin" | "developer" | "terraform" }
+  | { kind: "writer"; writer: "crossplane" | "backstage" };
 
 export interface TokenSettings {
   policies: string[];
@@ -140,6 +141,12 @@ export interface KvSecretEntry {
   rotationPeriod: string;
 }
 
+/** A request a consumer the output does not show makes (a path ending in `*`: anything below). */
+export interface DeclaredNeed {
+  path: string;
+  capabilities: ("create" | "read" | "update" | "delete" | "list")[];
+}
+
 export interface VaultModel {
   /** preventDestroy: unmounting KV deletes every secret in it. */
   kv: { mount: string; maxVersions: number; casRequired: boolean; deleteVersionAfterSeconds: number; secrets: KvSecretEntry[]; preventDestroy: boolean };
@@ -177,7 +184,7 @@ export interface VaultModel {
   /** deadServerLastContactThreshold in Go's Duration.String() form, as Vault reads it back. */
   autopilot: { cleanupDeadServers: boolean; deadServerLastContactThreshold: string; minQuorum: number };
   /** Per role: what a consumer that logs in itself declared it uses (policies.ts declaredNeeds). */
-  declaredNeeds: Record<string, { path: string; capabilities: ("read" | "update")[] }[]>;
+  declaredNeeds: Record<string, DeclaredNeed[]>;
   /** The cdktf stacks (Terraform states) the layer is split into: the core first, then one per environment. */
   stacks: VaultStackModel[];
 }

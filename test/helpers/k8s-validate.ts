@@ -26,6 +26,8 @@ const CRD_FILES: Record<string, string> = {
   "cert-manager.io/Certificate": "cert-manager/cert-manager.io_certificates.yaml",
   "argoproj.io/Application": "argo-cd/application-crd.yaml",
   "argoproj.io/AppProject": "argo-cd/appproject-crd.yaml",
+  "apiextensions.crossplane.io/CompositeResourceDefinition": "crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml",
+  "apiextensions.crossplane.io/Composition": "crossplane/apiextensions.crossplane.io_compositions.yaml",
 };
 
 // kubernetes-models also carries versions removed before 1.28 (policy/v1beta1, batch/v1beta1, ...)
