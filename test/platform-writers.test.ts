@@ -188,18 +188,18 @@ describe("the checks follow the writers (examples/platform-writers.yaml)", () =>
       for (const key of Object.keys(s.kubernetes.manifests)) if (key.startsWith("forge/backstage/")) delete s.kubernetes.manifests[key];
     };
     expect(await findings(dropBackstage, boundServiceAccounts)).toEqual([
-      "VEP-X08 vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_backstage: role writer-backstage (auth/kubernetes) binds backstage/backstage, which no manifest of cluster forge renders",
+      "VEP-X08 vault-core/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_backstage: role writer-backstage (auth/kubernetes) binds backstage/backstage, which no manifest of cluster forge renders",
     ]);
     expect(await findings(() => {}, boundServiceAccounts)).toEqual([]);
   });
 
   it("VEP-X13: Crossplane's role rebound to a policy that reads application secrets is found, path by path", async () => {
     const widen = (s: Synthesis) => {
-      const r = s.terraform.stacks.vault.resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane;
+      const r = s.terraform.stacks["vault-core"].resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane;
       r.token_policies = [...r.token_policies, "eso-production"];
     };
     expect(await findings(widen, writersReadNothingConsumersRead)).toEqual([
-      "VEP-X13 vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane: writer role writer-crossplane's policies [writer-crossplane,eso-production] grant [read] on secret/data/apps/production/api/config, which role eso-production (ClusterSecretStore vault-production) reads: a writer never reaches what consumers read",
+      "VEP-X13 vault-core/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane: writer role writer-crossplane's policies [writer-crossplane,eso-production] grant [read] on secret/data/apps/production/api/config, which role eso-production (ClusterSecretStore vault-production) reads: a writer never reaches what consumers read",
     ]);
   });
 });

@@ -47,14 +47,14 @@ export const writersReadNothingConsumersRead: Check = {
     pass: {
       does: "writer-crossplane gains read on an infrastructure path nobody else reads",
       spec: "examples/platform-writers.yaml",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_writer_crossplane").policy += '\npath "secret/data/infrastructure/clusters/dev" {\n  capabilities = ["read"]\n}\n'),
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_writer_crossplane").policy += '\npath "secret/data/infrastructure/clusters/dev" {\n  capabilities = ["read"]\n}\n'),
     },
     fail: {
       does: "writer-backstage gains read on the data of dev's application secrets",
       spec: "examples/platform-writers.yaml",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_writer_backstage").policy += '\npath "secret/data/apps/dev/*" {\n  capabilities = ["read", "list"]\n}\n'),
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_writer_backstage").policy += '\npath "secret/data/apps/dev/*" {\n  capabilities = ["read", "list"]\n}\n'),
       expect: {
-        resource: "vault/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_backstage",
+        resource: "vault-core/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_backstage",
         message: "writer role writer-backstage's policies [writer-backstage] grant [read, list] on secret/data/apps/dev/api/config, which role eso-dev (ClusterSecretStore vault-dev) reads",
       },
     },

@@ -19,13 +19,13 @@ export const backstageMetadataOnly: Check = {
     pass: {
       does: "writer-backstage also lists production's metadata",
       spec: "examples/platform-writers.yaml",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_writer_backstage").policy += '\npath "secret/metadata/apps/production/*" {\n  capabilities = ["read", "list"]\n}\n'),
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_writer_backstage").policy += '\npath "secret/metadata/apps/production/*" {\n  capabilities = ["read", "list"]\n}\n'),
     },
     fail: {
       does: "writer-backstage gains read on a secret's data",
       spec: "examples/platform-writers.yaml",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_writer_backstage").policy += '\npath "secret/data/apps/dev/api/config" {\n  capabilities = ["read"]\n}\n'),
-      expect: { resource: "vault/vault_policy.policy_writer_backstage", message: "policy writer-backstage grants [read] on secret/data/apps/dev/api/config, outside secret/metadata/" },
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_writer_backstage").policy += '\npath "secret/data/apps/dev/api/config" {\n  capabilities = ["read"]\n}\n'),
+      expect: { resource: "vault-core/vault_policy.policy_writer_backstage", message: "policy writer-backstage grants [read] on secret/data/apps/dev/api/config, outside secret/metadata/" },
     },
   },
 };

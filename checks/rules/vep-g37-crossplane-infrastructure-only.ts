@@ -22,13 +22,13 @@ export const crossplaneInfrastructureOnly: Check = {
     pass: {
       does: "writer-crossplane also pushes to another infrastructure folder",
       spec: "examples/platform-writers.yaml",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_writer_crossplane").policy += '\npath "secret/data/infrastructure/caches/dev/*" {\n  capabilities = ["create", "update"]\n}\n'),
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_writer_crossplane").policy += '\npath "secret/data/infrastructure/caches/dev/*" {\n  capabilities = ["create", "update"]\n}\n'),
     },
     fail: {
       does: "writer-crossplane gains delete on dev's database metadata (every version of every secret there)",
       spec: "examples/platform-writers.yaml",
-      edit: (s) => void (fx.resource(s, "vault", "vault_policy", "policy_writer_crossplane").policy += '\npath "secret/metadata/infrastructure/databases/dev/*" {\n  capabilities = ["delete"]\n}\n'),
-      expect: { resource: "vault/vault_policy.policy_writer_crossplane", message: "policy writer-crossplane grants [delete] on secret/metadata/infrastructure/databases/dev/*: Crossplane's pushes need only create, read, update" },
+      edit: (s) => void (fx.resource(s, "vault-core", "vault_policy", "policy_writer_crossplane").policy += '\npath "secret/metadata/infrastructure/databases/dev/*" {\n  capabilities = ["delete"]\n}\n'),
+      expect: { resource: "vault-core/vault_policy.policy_writer_crossplane", message: "policy writer-crossplane grants [delete] on secret/metadata/infrastructure/databases/dev/*: Crossplane's pushes need only create, read, update" },
     },
   },
 };
