@@ -546,6 +546,7 @@ export const specRules: SpecRule[] = [
       "aws",
       "cluster.name",
       "environments[].name",
+      "environments[].delivery",
       "environments[].namespace",
       "environments[].cluster",
       "services[].name",
@@ -682,6 +683,44 @@ export const specRules: SpecRule[] = [
       );
       list(s.sharedServices).forEach((shared, i) => {
         if (tooShort(shared?.rotationPeriod)) report(["sharedServices", i, "rotationPeriod"], why(shared.rotationPeriod));
+      });
+    },
+  },
+  {
+    id: "VEP-S43",
+    summary: "environments[].delivery vso needs the primary cluster: VSO requests its login tokens from the API server it runs on, and the kit renders VSO's path to Vault only there",
+    reads: ["environments[].delivery", "environments[].cluster.type"],
+    check(s, report) {
+      list(s.environments).forEach((env, i) => {
+        if (env?.delivery === "vso" && env.cluster?.type && env.cluster.type !== "primary") {
+          report(["environments", i, "delivery"], `VSO is not rendered for a dedicated (${env.cluster.type}) cluster: VSO would run inside that cluster and reach Vault through vault.externalAddress, which this kit does not model; use delivery "eso" there (a namespaced SecretStore)`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S44",
+    summary: "services[].delivery agent-injector needs vaultLogin kubernetes: the injected Vault Agent logs in with the pod's own service account through the environment's Kubernetes auth role",
+    reads: ["services[].delivery", "services[].vaultLogin"],
+    check(s, report) {
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery === "agent-injector" && svc.vaultLogin !== undefined && svc.vaultLogin !== "kubernetes") {
+          report(["services", i, "vaultLogin"], `delivery agent-injector logs in with the service's own Kubernetes service account: set vaultLogin "kubernetes" (it is "${String(svc.vaultLogin)}")`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S45",
+    summary: "services[].delivery agent-injector runs only in primary-cluster environments: a projected token carries one audience, and a dedicated cluster's login needs two (Vault's and its API server's)",
+    reads: ["services[].delivery", "services[].environments", "environments[].name", "environments[].cluster.type"],
+    check(s, report) {
+      const dedicated = new Map(list(s.environments).filter((e) => e?.cluster?.type && e.cluster.type !== "primary").map((e) => [e.name, e.cluster.type]));
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery !== "agent-injector") return;
+        list(svc.environments).forEach((env, j) => {
+          if (dedicated.has(env)) report(["services", i, "environments", j], `"${env}" runs in a dedicated (${dedicated.get(env)}) cluster: the Vault Agent's projected token has one audience (ServiceAccountTokenProjection.audience), but a login there needs Vault's and the API server's; use delivery "eso" for this service`);
+        });
       });
     },
   },

@@ -184,6 +184,33 @@ const cases: Case[] = [
     message: /2m is shorter than externalSecrets.minRefreshInterval \(5m\)/,
   },
   {
+    name: "VSO in a vcluster environment",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc:443", caCertificate: s.vault.tls.caCertificate };
+      s.environments[1].delivery = "vso";
+    },
+    path: "environments[1].delivery",
+    rule: "VEP-S43",
+    message: /VSO is not rendered for a dedicated \(vcluster\) cluster/,
+  },
+  {
+    name: "agent injector without the service's own Kubernetes login",
+    break: (s) => (s.services[0].delivery = "agent-injector"),
+    path: "services[0].vaultLogin",
+    rule: "VEP-S44",
+    message: /set vaultLogin "kubernetes" \(it is "none"\)/,
+  },
+  {
+    name: "agent injector in a dedicated cluster (a projected token has one audience)",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc:443", caCertificate: s.vault.tls.caCertificate };
+      Object.assign(s.services[1], { delivery: "agent-injector", vaultLogin: "kubernetes" });
+    },
+    path: `services[1].environments[1]`,
+    rule: "VEP-S45",
+    message: /the Vault Agent's projected token has one audience/,
+  },
+  {
     name: "a dedicated cluster named like the Argo CD folder",
     break: (s) => (s.environments[1].cluster = { type: "eks", name: "argocd", apiServerUrl: "https://api.staging.example.com", caCertificate: s.vault.tls.caCertificate, apiServerCidrs: ["10.60.0.0/24"] }),
     path: "environments[1].cluster.name",
