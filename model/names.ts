@@ -193,8 +193,8 @@ export const k8sNames = {
   /** VaultConnection and VaultAuth of an environment namespace (VSO); VSO's secrets reuse the ExternalSecret names. */
   vsoConnection: "vault",
   vsoAuth: "vault",
-  /** Pod-template patch of a service with delivery agent-injector: dist/<cluster>/env-<name>/<file>. */
-  agentInjectorPatch: (service: string) => `agent-injector-patch-${service}.yaml`,
+  /** kustomize Component with the pod-template patch of a service with delivery agent-injector: dist/<cluster>/env-<name>/<folder>/kustomization.yaml. */
+  agentInjectorComponent: (service: string) => `agent-injector/${service}`,
   /** GitOps component folders of the primary cluster: dist/<cluster>/<component>/. */
   components: { vault: "vault", vaultBackup: "vault-backup", monitoring: "monitoring", externalSecrets: "external-secrets" },
   /** GitOps component folder of an environment: dist/<cluster>/env-<name>/. */

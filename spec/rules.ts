@@ -724,6 +724,18 @@ export const specRules: SpecRule[] = [
       });
     },
   },
+  {
+    id: "VEP-S46",
+    summary: "services[].delivery agent-injector carries no certificates: the agent's pkiCert re-reads its own rendered file to decide whether to re-issue, so tls.crt and tls.key in separate files would come from different issuances",
+    reads: ["services[].delivery", "services[].certificates"],
+    check(s, report) {
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery === "agent-injector" && list(svc.certificates).length > 0) {
+          report(["services", i, "certificates"], `the Vault Agent cannot render tls.crt, tls.key and ca.crt as separate files of one certificate (pkiCert decides on re-issue from the file it rendered); deliver this service with "eso" (or its environment's vso), or drop its certificates`);
+        }
+      });
+    },
+  },
 ];
 
 /** Environment × database pairs Vault opens a connection for (a service of the environment uses the database). */

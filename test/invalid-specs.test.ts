@@ -211,6 +211,15 @@ const cases: Case[] = [
     message: /the Vault Agent's projected token has one audience/,
   },
   {
+    name: "agent injector with a certificate",
+    break: (s) => {
+      Object.assign(s.services[1], { delivery: "agent-injector", certificates: [{ name: "tls" }] });
+    },
+    path: "services[1].certificates",
+    rule: "VEP-S46",
+    message: /pkiCert decides on re-issue from the file it rendered/,
+  },
+  {
     name: "a dedicated cluster named like the Argo CD folder",
     break: (s) => (s.environments[1].cluster = { type: "eks", name: "argocd", apiServerUrl: "https://api.staging.example.com", caCertificate: s.vault.tls.caCertificate, apiServerCidrs: ["10.60.0.0/24"] }),
     path: "environments[1].cluster.name",

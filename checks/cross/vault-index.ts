@@ -53,6 +53,32 @@ export class VaultIndex {
     }));
     this.followExternalSecrets();
     this.followVaultSecretsOperator();
+    this.followAgentInjector();
+  }
+
+  /**
+   * Agent-injector services: the pod (its own service account, named in the patch) logs in on the
+   * annotated auth path and role and reads every agent-inject-secret-* path. The patches are
+   * kustomize Components beside the manifests, taken from the model (a tree read back has none).
+   */
+  private followAgentInjector(): void {
+    const A = "vault.hashicorp.com/";
+    for (const cluster of this.ctx.model.kubernetes.clusters) {
+      for (const env of cluster.environments) {
+        for (const p of env.agentInjector) {
+          const resource = `${cluster.name}/env-${env.name}/${p.folder}/kustomization.yaml`;
+          const login = {
+            mount: String(p.annotations[`${A}auth-path`] ?? "").replace(/^auth\//, ""),
+            role: String(p.annotations[`${A}role`]),
+            serviceAccount: { namespace: env.namespace, name: p.serviceAccount },
+            audiences: [p.tokenVolume.audience],
+            via: `the Vault Agent of ${p.service}`,
+          };
+          const paths = new Set(Object.entries(p.annotations).filter(([k]) => k.startsWith(`${A}agent-inject-secret-`)).map(([, v]) => v));
+          for (const path of paths) this.requests.push({ resource, cluster: cluster.name, login, path, capability: "read" });
+        }
+      }
+    }
   }
 
   private byName?: Map<string, KubernetesRole>;

@@ -10,19 +10,18 @@ const TLS_MOUNT = "/vault/tls";
 export const AGENT_TOKEN_VOLUME = "vault-token";
 const TOKEN_SECONDS = 3600;
 
-/** The Vault Agent template reading one field of a delivered secret, in consul-template syntax. */
-function agentTemplate(d: DeliveredSecret, text: string): string {
+/** The path the agent reads for a delivered secret (KV v2 through data/, database credentials); certificates are not delivered (rule VEP-S46). */
+function agentPath(d: DeliveredSecret): string {
   const s = d.source;
-  if (s.kind === "kv") return `{{- with secret "${s.mount}/data/${s.path}" -}}${text}{{- end -}}`;
-  if (s.kind === "database") return `{{- with secret "${s.mount}/creds/${s.role}" -}}${text}{{- end -}}`;
-  return `{{- with pkiCert "${s.mount}/issue/${s.role}" "common_name=${s.commonName}" "alt_names=${s.altNames.join(",")}" "ttl=${s.ttl}" -}}${text}{{- end -}}`;
+  if (s.kind === "kv") return `${s.mount}/data/${s.path}`;
+  if (s.kind === "database") return `${s.mount}/creds/${s.role}`;
+  throw new Error(`${d.name}: the Vault Agent does not deliver certificates (rule VEP-S46)`);
 }
 
-/** Inside the `with`: KV v2 data is under .Data.data, database credentials under .Data, pkiCert's fields are .Cert, .Key, .CA. */
-function agentField(d: DeliveredSecret): FieldRef {
-  const pki: Record<string, string> = { certificate: ".Cert", private_key: ".Key", issuing_ca: ".CA" };
-  const at = (field: string) => (d.source.kind === "kv" ? `.Data.data.${field}` : d.source.kind === "database" ? `.Data.${field}` : pki[field]);
-  return (field, filter) => `{{ ${at(field)}${filter ? ` | ${filter}` : ""} }}`;
+/** One file's template in consul-template syntax: KV v2 data is under .Data.data, database credentials under .Data. */
+function agentTemplate(d: DeliveredSecret, render: (f: FieldRef) => string): string {
+  const field: FieldRef = (name, filter) => `{{ ${d.source.kind === "kv" ? ".Data.data" : ".Data"}.${name}${filter ? ` | ${filter}` : ""} }}`;
+  return `{{- with secret "${agentPath(d)}" -}}${render(field)}{{- end -}}`;
 }
 
 /**
@@ -42,16 +41,15 @@ export function buildAgentInjectorPatch(spec: PlatformSpec, env: EnvironmentSpec
     [`${A}/agent-service-account-token-volume-name`]: AGENT_TOKEN_VOLUME,
   };
   for (const d of deliveredSecrets(spec, env, svc)) {
-    const field = agentField(d);
-    const keys: [string, string][] = d.template
-      ? [...d.keepFields.map((k): [string, string] => [k, field(k)]), ...Object.entries(d.template(field))]
-      : d.source.kind === "kv"
-        ? d.source.keys.map((k): [string, string] => [k, field(k)])
-        : [];
-    keys.sort(([a], [b]) => a.localeCompare(b)).forEach(([key, text], i) => {
+    // The keys ESO's Secret would hold: the template's, the fields kept beside it, or the KV keys as they are.
+    const keys: [string, (f: FieldRef) => string][] = [
+      ...(d.template ? Object.keys(d.template((x) => x)).map((k): [string, (f: FieldRef) => string] => [k, (f) => d.template!(f)[k]]) : []),
+      ...(d.template ? d.keepFields : d.source.kind === "kv" ? d.source.keys : []).map((k): [string, (f: FieldRef) => string] => [k, (f) => f(k)]),
+    ];
+    keys.sort(([a], [b]) => a.localeCompare(b)).forEach(([key, render], i) => {
       const id = `${d.name}-${i}`;
-      annotations[`${A}/agent-inject-secret-${id}`] = d.source.kind === "kv" ? `${d.source.mount}/data/${d.source.path}` : d.source.kind === "database" ? `${d.source.mount}/creds/${d.source.role}` : `${d.source.mount}/issue/${d.source.role}`;
-      annotations[`${A}/agent-inject-template-${id}`] = agentTemplate(d, text);
+      annotations[`${A}/agent-inject-secret-${id}`] = agentPath(d);
+      annotations[`${A}/agent-inject-template-${id}`] = agentTemplate(d, render);
       annotations[`${A}/secret-volume-path-${id}`] = `/vault/secrets/${d.name}`;
       annotations[`${A}/agent-inject-file-${id}`] = key;
     });
@@ -60,7 +58,7 @@ export function buildAgentInjectorPatch(spec: PlatformSpec, env: EnvironmentSpec
     service: svc.name,
     deployment: svc.deployment ?? svc.name,
     serviceAccount: serviceAccountName(svc),
-    file: k8sNames.agentInjectorPatch(svc.name),
+    folder: k8sNames.agentInjectorComponent(svc.name),
     annotations,
     tokenVolume: { name: AGENT_TOKEN_VOLUME, audience: vaultLoginAudiences(spec, env)[0], expirationSeconds: TOKEN_SECONDS },
   };

@@ -307,7 +307,8 @@ export interface AgentInjectorPatchModel {
   deployment: string;
   /** The pod's service account (its Vault role binds it). */
   serviceAccount: string;
-  file: string;
+  /** Folder of its kustomize Component inside the environment's component folder. */
+  folder: string;
   annotations: Record<string, string>;
   /** A projected service-account token with Vault's audience for the agent's login (the default token's audience is the API server's). */
   tokenVolume: { name: string; audience: string; expirationSeconds: number };

@@ -1,5 +1,5 @@
 import type { PlatformSpec, ServiceSpec } from "../../spec/schema";
-import { deliveryOf, servicesDeliveredBy } from "../delivery";
+import { servicesDeliveredBy } from "../delivery";
 import { kvPaths, VAULT_MOUNTS, vaultNames } from "../names";
 import { type PolicyRule, tokenSelfRules, type VaultPolicy } from "./policy";
 
@@ -76,10 +76,6 @@ export function servicePolicy(spec: PlatformSpec, env: string, svc: ServiceSpec)
   for (const db of svc.databases) {
     rules.push({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, svc.name, db.name)}`, capabilities: ["read"], why: `${db.access} credentials for database ${db.name}` });
   }
-  if (svc.certificates.length > 0 && deliveryOf(spec, env, svc) === "agent-injector") {
-    // The agent's pkiCert template writes to pki/issue/<role> with the service's own token.
-    rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["update"], why: `${svc.name}'s certificates in ${env} (Vault Agent)` });
-  }
   const production = spec.environments.find((e) => e.name === env)?.production === true;
   for (const key of svc.transitKeys) {
     const own = vaultNames.transitKey(env, key);
@@ -142,7 +138,6 @@ export function declaredNeeds(spec: PlatformSpec): Record<string, { path: string
         ...svc.secrets.map((sec) => ({ path: `${VAULT_MOUNTS.kv}/data/${kvPaths.appSecret(env, svc.name, sec.name)}`, capabilities: ["read" as const] })),
         ...svc.sharedServices.map((shared) => ({ path: `${VAULT_MOUNTS.kv}/data/${kvPaths.sharedService(shared, env)}`, capabilities: ["read" as const] })),
         ...svc.databases.map((db) => ({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, svc.name, db.name)}`, capabilities: ["read" as const] })),
-        ...(svc.certificates.length > 0 && deliveryOf(spec, env, svc) === "agent-injector" ? [{ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["update" as const] }] : []),
         // The environment's own key; in production also the legacy shared key, for decryption only.
         ...svc.transitKeys.flatMap((key) => [
           ...["encrypt", "decrypt", "rewrap"].map((op) => ({ path: `${VAULT_MOUNTS.transit}/${op}/${vaultNames.transitKey(env, key)}`, capabilities: ["update" as const] })),
