@@ -44,7 +44,9 @@ describe("agent-injector Component", () => {
     writeFileSync(join(app, "kustomization.yaml"), stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["deployment.yaml"], components: ["../dist/inject/env-dev/agent-injector/api"] }));
     const built = kustomizeBuild(app);
     expect(built.ok, built.stderr).toBe(true);
-    const [d] = built.objects as typeof sampleDeployment[];
+    // The built Deployment, read as plain data.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const [d] = built.objects as any[];
     const pod = d.spec.template;
     expect(validateManifests([d])).toEqual([]);
     expect(pod.metadata.annotations).toMatchObject({
@@ -57,9 +59,9 @@ describe("agent-injector Component", () => {
       "vault.hashicorp.com/ca-cert": "/vault/tls/ca.crt",
       "vault.hashicorp.com/agent-service-account-token-volume-name": "vault-token",
     });
-    expect((pod.spec as { serviceAccountName?: string }).serviceAccountName).toBe("api");
+    expect(pod.spec.serviceAccountName).toBe("api");
     // Strategic merge by name: both volumes, whatever order kustomize writes them in.
-    expect([...pod.spec.volumes].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+    expect([...pod.spec.volumes].sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name))).toEqual([
       { name: "scratch", emptyDir: {} },
       { name: "vault-token", projected: { sources: [{ serviceAccountToken: { audience: "vault", expirationSeconds: 3600, path: "token" } }] } },
     ]);
