@@ -3,6 +3,8 @@ import { runChecks } from "../checks/run";
 import { secretReachability } from "../checks/cross/vep-x01-secret-reachability";
 import { leastPrivilege } from "../checks/cross/vep-x02-least-privilege";
 import { neededFlows } from "../checks/cross/vep-x03-needed-flows";
+import { tlsNames } from "../checks/cross/vep-x10-tls-names";
+import { tlsOff } from "../checks/rules/vep-g01-tls-off";
 import type { Check } from "../checks/types";
 import type { Synthesis } from "../lib/synthesis";
 import { specByName, synthesisOf } from "./helpers/synthesis";
@@ -95,5 +97,20 @@ describe("VSO network flow (VEP-X03)", () => {
       }
     });
     expect(out.some((f) => f.startsWith("vso-shop/vault/networkpolicy-vault-server.yaml: denied: vso-shop:vault-secrets-operator-system Vault Secrets Operator controller -> vso-shop:vault/vault (active) 8200/TCP"))).toBe(true);
+  });
+});
+
+describe("VSO connection: TLS (VEP-X10, VEP-G01)", () => {
+  it("the VaultConnection's address is covered by Vault's certificate and verified", async () => {
+    expect(await findings(tlsNames)).toEqual([]);
+    expect(await findings(tlsOff)).toEqual([]);
+  });
+
+  it("a VaultConnection at a name the certificate lacks, or with skipTLSVerify, is reported", async () => {
+    const file = `${ENV}/vaultconnection-vault.yaml`;
+    expect(await findings(tlsNames, (s) => void (manifest(s, "vaultconnection-vault.yaml").spec.address = "https://vault.example.com:8200"))).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: .*vault\\.example\\.com`)),
+    ]);
+    expect(await findings(tlsOff, (s) => void (manifest(s, "vaultconnection-vault.yaml").spec.skipTLSVerify = true))).toEqual([`${file}: VaultConnection skipTLSVerify: true accepts any certificate`]);
   });
 });
