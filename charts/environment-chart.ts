@@ -6,7 +6,8 @@ import { k8sNames } from "../model/names";
 import { externalSecret, vaultDynamicSecret } from "./eso/external-secret";
 import { vaultStore } from "./eso/stores";
 import { PlatformChart } from "./platform-chart";
-import { vaultCaConfigMap } from "./resources/config-map";
+import { vaultCaConfigMap, vaultCaSecret } from "./resources/config-map";
+import { vaultSecretsOperator } from "./vso/vault-secrets-operator";
 import { restrictedNamespace } from "./resources/namespace";
 import { cidrs, DNS_EGRESS, defaultDeny, networkPolicy, podsInNamespace, tcp } from "./resources/network-policy";
 import { serviceAccount } from "./resources/service-account";
@@ -35,6 +36,8 @@ export class EnvironmentChart extends PlatformChart {
     }
     for (const g of env.generators) vaultDynamicSecret(this, g);
     for (const es of env.externalSecrets) externalSecret(this, es);
+    if (env.caSecret) vaultCaSecret(this, ns, env.caSecret);
+    if (env.vso) vaultSecretsOperator(this, ns, env.vso);
 
     defaultDeny(this, ns);
     const toVault = !env.vaultEgress

@@ -8,8 +8,8 @@ import { kubernetesLogin } from "./cross/vep-x07-kubernetes-login";
 import { boundServiceAccounts } from "./cross/vep-x08-bound-service-accounts";
 import { sealKey } from "./cross/vep-x09-seal-key";
 import { tlsNames } from "./cross/vep-x10-tls-names";
-import { writersReadNothingConsumersRead } from "./cross/vep-x13-writers-read-nothing-consumers-read";
-import { compositionPushes } from "./cross/vep-x14-composition-pushes";
+import { writersReadNothingConsumersRead } from "./cross/vep-x11-writers-read-nothing-consumers-read";
+import { compositionPushes } from "./cross/vep-x12-composition-pushes";
 import { unmatchedSuppression } from "./rules/vep-c01-unmatched-suppression";
 import { tlsOff } from "./rules/vep-g01-tls-off";
 import { tlsSkipVerify } from "./rules/vep-g02-tls-skip-verify";
@@ -43,8 +43,8 @@ import { forwardedClientAddress } from "./rules/vep-g29-forwarded-client-address
 import { pkiBounds } from "./rules/vep-g30-pki-bounds";
 import { kvProductionCas } from "./rules/vep-g31-kv-production-cas";
 import { metricsUnauthenticated } from "./rules/vep-g32-metrics-unauthenticated";
-import { backstageMetadataOnly } from "./rules/vep-g36-backstage-metadata-only";
-import { crossplaneInfrastructureOnly } from "./rules/vep-g37-crossplane-infrastructure-only";
+import { backstageMetadataOnly } from "./rules/vep-g33-backstage-metadata-only";
+import { crossplaneInfrastructureOnly } from "./rules/vep-g34-crossplane-infrastructure-only";
 import type { Check } from "./types";
 
 /** Every check, in id order: cross-layer proofs (VEP-X), guardrails (VEP-G), the suppression check (VEP-C). */

@@ -1,5 +1,6 @@
 import { App } from "cdk8s";
 import { buildCharts } from "../charts";
+import { agentInjectorComponents } from "../charts/agent-injector-patch";
 import { ArgoCdBootstrapChart, ArgoCdClusterChart } from "../charts/argocd-chart";
 import type { PlatformChart } from "../charts/platform-chart";
 import type { PlatformModel } from "../model";
@@ -53,5 +54,6 @@ export function synthKubernetes(model: PlatformModel): KubernetesSynthesis {
     const argocd = buildArgoCd(model.gitops, componentObjects(manifests));
     collect([...argocd.clusters.map((d) => new ArgoCdClusterChart(app, model.name, argocd, d)), new ArgoCdBootstrapChart(app, model.name, argocd)], manifests);
   }
-  return { manifests };
+  const files = agentInjectorComponents(model);
+  return { manifests, ...(Object.keys(files).length > 0 ? { files } : {}) };
 }

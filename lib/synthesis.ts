@@ -25,6 +25,12 @@ export interface TerraformSynthesis {
 export interface KubernetesSynthesis {
   /** One object per manifest, keyed `<cluster>/<component>/<kind>-<name>.yaml` (its path below dist/). */
   manifests: Record<string, Obj>;
+  /**
+   * Text files beside the manifests that no GitOps controller applies, keyed by their path below
+   * dist/: the kustomize Components with each agent-injector service's pod-template patch
+   * (`<cluster>/env-<env>/agent-injector/<service>/kustomization.yaml`). Not read back by load-synthesis.
+   */
+  files?: Record<string, string>;
 }
 
 export interface Synthesis {

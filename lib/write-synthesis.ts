@@ -36,7 +36,7 @@ export function kubernetesFiles(k8s: KubernetesSynthesis): Record<string, string
   }
   for (const [folder, names] of folders) files[`${folder}/kustomization.yaml`] = kustomization(names);
   for (const [cluster, names] of components) files[`${cluster}/kustomization.yaml`] = kustomization(names);
-  return files;
+  return { ...files, ...k8s.files };
 }
 
 /** Writes files (relative path -> text) into dir, creating each folder once. */

@@ -10,3 +10,11 @@ export function goDuration(seconds: number): string {
   const s = seconds % 60;
   return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
 }
+
+/**
+ * One number and one unit (3600 -> 1h, 90 -> 90s): VSO's duration fields (refreshAfter,
+ * expiryOffset) accept only `^([0-9]+(\.[0-9]+)?(s|m|h))$`, and VSO keeps them as strings.
+ */
+export function singleUnitDuration(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}

@@ -3,6 +3,7 @@ import {
   argoNames,
   derivedAwsNames,
   ESO_STORE_SERVICE_ACCOUNT,
+  VSO_AUTH_SERVICE_ACCOUNT,
   environmentNamespace,
   k8sNames,
   kubernetesAuthMount,
@@ -92,11 +93,16 @@ function kubernetesClaims(spec: PlatformSpec): NameClaim[] {
     const secrets = `Kubernetes Secrets in namespace ${namespace} of cluster ${cluster}`;
     const accounts = `ServiceAccounts in namespace ${namespace} of cluster ${cluster}`;
     claims.push({ scope: accounts, name: ESO_STORE_SERVICE_ACCOUNT, what: "the account the environment's ESO store logs in as" });
+    if (env.delivery === "vso") {
+      claims.push({ scope: accounts, name: VSO_AUTH_SERVICE_ACCOUNT, path: ["environments", e, "delivery"], what: "the account the environment's VaultAuth logs in as" });
+      claims.push({ scope: secrets, name: k8sNames.vaultCaConfigMap, path: ["environments", e, "delivery"], what: "the Secret with the Vault CA that VSO's VaultConnection trusts" });
+    }
     list(spec.services).forEach((svc, i) => {
       if (!text(svc?.name) || !list(svc.environments).includes(env.name)) return;
       const at = (...rest: (string | number)[]) => ["services", i, ...rest];
       // Service accounts of two services are VEP-S15's; here only the platform's own account.
       const sa = serviceAccountName(svc);
+      if (sa === VSO_AUTH_SERVICE_ACCOUNT && env.delivery === "vso") claims.push({ scope: accounts, name: sa, path: at(svc.serviceAccount ? "serviceAccount" : "name"), what: `${svc.name}'s service account` });
       if (sa === ESO_STORE_SERVICE_ACCOUNT) claims.push({ scope: accounts, name: sa, path: at(svc.serviceAccount ? "serviceAccount" : "name"), what: `${svc.name}'s service account` });
       // Shared services and databases first: a KV secret named like one of them is the one to rename.
       list(svc.sharedServices).forEach((shared, j) => {
@@ -129,6 +135,7 @@ function vaultClaims(spec: PlatformSpec): NameClaim[] {
     claims.push({ scope: policy, name: vaultNames.esoStore(env.name), path: ["environments", e, "name"], what: `the ESO store policy of environment ${env.name}` });
     claims.push({ scope: policy, name: vaultNames.pipeline(env.name), path: ["environments", e, "name"], what: `the pipeline policy of environment ${env.name}'s Vault stack` });
     claims.push({ scope: stacks, name: vaultStackNames.environment(env.name), path: ["environments", e, "name"], what: `the Vault stack of environment ${env.name}` });
+    if (text(env?.name) && env.delivery === "vso") claims.push({ scope: policy, name: vaultNames.vso(env.name), path: ["environments", e, "delivery"], what: `the VSO policy of environment ${env.name}` });
   });
   list(spec.ciConsumers).forEach((tool, t) => {
     if (text(tool?.name)) claims.push({ scope: policy, name: vaultNames.ciTool(tool.name), path: ["ciConsumers", t, "name"], what: `the policy of CI consumer ${tool.name}` });
@@ -175,6 +182,7 @@ function terraformClaims(spec: PlatformSpec): NameClaim[] {
   });
   const envs = new Map(list(spec.environments).filter((e) => text(e?.name) && e.cluster).map((e, k) => [e.name, { env: e, k }]));
   for (const [name, { env, k }] of envs) authRole(kubernetesAuthMount(env), vaultNames.esoStore(name), ["environments", k, "name"], `the ESO store role of ${name}`);
+  for (const [name, { env, k }] of envs) if (env.delivery === "vso") authRole(kubernetesAuthMount(env), vaultNames.vso(name), ["environments", k, "delivery"], `the VSO role of ${name}`);
   const dbServer = new Map(list(spec.databases).map((d) => [d?.name, d]));
   list(spec.services).forEach((svc, i) => {
     if (!text(svc?.name)) return;

@@ -11,6 +11,8 @@ export const VAULT_SERVICE_ACCOUNT = "vault";
 export const SNAPSHOT_SERVICE_ACCOUNT = "vault-snapshot";
 /** Service account in each environment namespace that the environment's ESO store logs in as. */
 export const ESO_STORE_SERVICE_ACCOUNT = "eso-vault-store";
+/** Service account in each VSO environment's namespace that its VaultAuth logs in as (VSO requests its tokens). */
+export const VSO_AUTH_SERVICE_ACCOUNT = "vso-vault-auth";
 /** Service account in the ESO namespace that the Secrets Manager store uses (IRSA). */
 export const ESO_SECRETS_MANAGER_SERVICE_ACCOUNT = "eso-secretsmanager";
 
@@ -132,6 +134,8 @@ export const vaultStackNames = {
 /** Vault role and policy names per consumer; a role and its policy share the name. */
 export const vaultNames = {
   esoStore: (env: string) => `eso-${env}`,
+  /** The Vault Secrets Operator's role and policy in an environment (environments[].delivery vso). */
+  vso: (env: string) => `vso-${env}`,
   ciTool: (tool: string) => `ci-${tool}`,
   service: (env: string, service: string) => `svc-${env}-${service}`,
   snapshot: "raft-snapshot",
@@ -217,6 +221,11 @@ export const k8sNames = {
   certificateSecret: (service: string, certificate: string) => `${service}-${certificate}`,
   /** ExternalSecret, Secret and VaultDynamicSecret generator of a service's database credentials ('_' is not allowed in Kubernetes names). */
   databaseSecret: (service: string, database: string) => `${service}-${database.replace(/_/g, "-")}-db`,
+  /** VaultConnection and VaultAuth of an environment namespace (VSO); VSO's secrets reuse the ExternalSecret names. */
+  vsoConnection: "vault",
+  vsoAuth: "vault",
+  /** kustomize Component with the pod-template patch of a service with delivery agent-injector: dist/<cluster>/env-<name>/<folder>/kustomization.yaml. */
+  agentInjectorComponent: (service: string) => `agent-injector/${service}`,
   /** GitOps component folders of the primary cluster: dist/<cluster>/<component>/. */
   components: { vault: "vault", vaultBackup: "vault-backup", monitoring: "monitoring", externalSecrets: "external-secrets" },
   /** GitOps component folder of an environment: dist/<cluster>/env-<name>/. */

@@ -25,6 +25,8 @@ export interface AddressBook {
   aws: { region: string; dnsSuffix: string };
   /** Client workloads this kit does not render: the ESO controller (in every cluster) and Prometheus. */
   esoControllerNamespace: string;
+  /** Where the Vault Secrets Operator's controller runs (vaultSecretsOperator.namespace). */
+  vsoControllerNamespace: string;
   prometheusNamespace: string;
   /** Namespaces the spec admits to Vault without a Vault role of their own (vault.allowedClientNamespaces). */
   declaredClientNamespaces: string[];
@@ -103,6 +105,7 @@ export function buildAddressBook(spec: PlatformSpec): AddressBook {
     ...(spec.workloadIdentity === "pod-identity" ? { podIdentityAgent: { cidrs: [...POD_IDENTITY_AGENT.cidrs], port: POD_IDENTITY_AGENT.port } } : {}),
     aws: { region: spec.aws.region, dnsSuffix: awsDnsSuffix(spec) },
     esoControllerNamespace: spec.externalSecrets.namespace,
+    vsoControllerNamespace: spec.vaultSecretsOperator.namespace,
     prometheusNamespace: spec.monitoring.namespace,
     declaredClientNamespaces: [...spec.vault.allowedClientNamespaces].sort(),
     externalClientCidrs: [...(spec.vault.externalClientCidrs ?? [])].sort(),

@@ -556,6 +556,7 @@ export const specRules: SpecRule[] = [
       "aws",
       "cluster.name",
       "environments[].name",
+      "environments[].delivery",
       "environments[].namespace",
       "environments[].cluster",
       "services[].name",
@@ -696,7 +697,57 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S50",
+    id: "VEP-S43",
+    summary: "environments[].delivery vso needs the primary cluster: VSO requests its login tokens from the API server it runs on, and the kit renders VSO's path to Vault only there",
+    reads: ["environments[].delivery", "environments[].cluster.type"],
+    check(s, report) {
+      list(s.environments).forEach((env, i) => {
+        if (env?.delivery === "vso" && env.cluster?.type && env.cluster.type !== "primary") {
+          report(["environments", i, "delivery"], `VSO is not rendered for a dedicated (${env.cluster.type}) cluster: VSO would run inside that cluster and reach Vault through vault.externalAddress, which this kit does not model; use delivery "eso" there (a namespaced SecretStore)`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S44",
+    summary: "services[].delivery agent-injector needs vaultLogin kubernetes: the injected Vault Agent logs in with the pod's own service account through the environment's Kubernetes auth role",
+    reads: ["services[].delivery", "services[].vaultLogin"],
+    check(s, report) {
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery === "agent-injector" && svc.vaultLogin !== undefined && svc.vaultLogin !== "kubernetes") {
+          report(["services", i, "vaultLogin"], `delivery agent-injector logs in with the service's own Kubernetes service account: set vaultLogin "kubernetes" (it is "${String(svc.vaultLogin)}")`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S45",
+    summary: "services[].delivery agent-injector runs only in primary-cluster environments: a projected token carries one audience, and a dedicated cluster's login needs two (Vault's and its API server's)",
+    reads: ["services[].delivery", "services[].environments", "environments[].name", "environments[].cluster.type"],
+    check(s, report) {
+      const dedicated = new Map(list(s.environments).filter((e) => e?.cluster?.type && e.cluster.type !== "primary").map((e) => [e.name, e.cluster.type]));
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery !== "agent-injector") return;
+        list(svc.environments).forEach((env, j) => {
+          if (dedicated.has(env)) report(["services", i, "environments", j], `"${env}" runs in a dedicated (${dedicated.get(env)}) cluster: the Vault Agent's projected token has one audience (ServiceAccountTokenProjection.audience), but a login there needs Vault's and the API server's; use delivery "eso" for this service`);
+        });
+      });
+    },
+  },
+  {
+    id: "VEP-S46",
+    summary: "services[].delivery agent-injector carries no certificates: the agent's pkiCert re-reads its own rendered file to decide whether to re-issue, so tls.crt and tls.key in separate files would come from different issuances",
+    reads: ["services[].delivery", "services[].certificates"],
+    check(s, report) {
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery === "agent-injector" && list(svc.certificates).length > 0) {
+          report(["services", i, "certificates"], `the Vault Agent cannot render tls.crt, tls.key and ca.crt as separate files of one certificate (pkiCert decides on re-issue from the file it rendered); deliver this service with "eso" (or its environment's vso), or drop its certificates`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S47",
     summary: "platformWriters.<writer>.environments names environments of the spec (each gets its own paths and grants)",
     reads: ["environments[].name", "platformWriters.*.environments"],
     check(s, report) {
@@ -709,7 +760,7 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S51",
+    id: "VEP-S48",
     summary: "a platform writer runs in the primary cluster (platformWriters.<writer>.cluster is cluster.name): it logs in through that cluster's auth/kubernetes mount",
     reads: ["cluster.name", "platformWriters.*.cluster"],
     check(s, report) {
@@ -721,7 +772,7 @@ export const specRules: SpecRule[] = [
     },
   },
   {
-    id: "VEP-S52",
+    id: "VEP-S49",
     summary: "a platform writer's service account is its own: not one a service, an ESO store, the ESO controller, a CI consumer, Vault, the snapshot job or the other writer uses",
     reads: [
       "platformWriters.*.namespace",

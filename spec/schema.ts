@@ -342,6 +342,14 @@ const environmentSchema = z.strictObject({
    * each other. @default true when production, else vault.kv.casRequired
    */
   casRequired: z.boolean().optional(),
+  /**
+   * How the environment's services receive their secrets unless a service chooses otherwise
+   * (services[].delivery): "eso" External Secrets Operator (ExternalSecrets through the environment's
+   * store), "vso" Vault Secrets Operator (VaultStaticSecret, VaultDynamicSecret, VaultPKISecret with a
+   * VaultAuth of the environment). Both create Kubernetes Secrets. VSO needs the primary cluster
+   * (rule VEP-S43). @default "eso"
+   */
+  delivery: z.enum(["eso", "vso"]).default("eso"),
   databaseCredentials: z
     .strictObject({
       /** Lifetime of one credential; ESO replaces it at half of it, and the environment's ESO store token lives at least this long. @default "1h" */
@@ -459,6 +467,13 @@ const serviceSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * How this service receives its secrets in every environment it runs in: "eso" (ExternalSecrets),
+   * "agent-injector" (a Vault Agent sidecar renders files into the pod from the service's own login;
+   * no Kubernetes Secret: apply the emitted pod-template patch). Omitted: the environment's delivery
+   * (environments[].delivery, eso or vso). @default the environment's delivery
+   */
+  delivery: z.enum(["eso", "agent-injector"]).optional(),
   /** How the service itself logs in to Vault, besides ESO delivering its secrets. @default "none" */
   vaultLogin: z.enum(["none", "kubernetes", "aws-iam"]).default("none"),
   /**
@@ -470,6 +485,12 @@ const serviceSchema = z.strictObject({
    * @default "reloader"
    */
   secretReload: z.enum(["reloader", "mounted-file"]).default("reloader"),
+  /**
+   * The name of the service's Deployment in each environment namespace. With VSO and secretReload
+   * "reloader", VSO itself rollout-restarts it when a delivered Secret changes (rolloutRestartTargets)
+   * and the Secrets carry no Reloader annotation. Omitted: Reloader restarts the workloads, as with ESO.
+   */
+  deployment: k8sName.optional(),
 });
 
 const ciConsumerSchema = z.strictObject({
@@ -509,7 +530,7 @@ const writerIdentity = (defaults: { namespace: string; serviceAccount: string })
 });
 
 /**
- * Platform tools that write to or catalogue Vault besides the services (rules VEP-S50..S52).
+ * Platform tools that write to or catalogue Vault besides the services (rules VEP-S47..S49).
  * Omitted: nothing is rendered for them.
  */
 const platformWritersSchema = z.strictObject({
@@ -661,6 +682,13 @@ export const platformSpecSchema = z.strictObject({
         .optional(),
     })
     .default({ namespace: "external-secrets", controllerServiceAccount: "external-secrets", refreshInterval: "1h", minRefreshInterval: "5m" }),
+  /** The Vault Secrets Operator, for environments with delivery "vso" (installed separately, e.g. its Helm chart). */
+  vaultSecretsOperator: z
+    .strictObject({
+      /** Namespace the VSO controller runs in; Vault admits it on 8200 when an environment uses VSO. @default "vault-secrets-operator-system" (the chart's) */
+      namespace: dnsLabel.default("vault-secrets-operator-system"),
+    })
+    .default({ namespace: "vault-secrets-operator-system" }),
   /**
    * Prometheus scrapes /v1/sys/metrics without a Vault token (unauthenticated_metrics_access): it
    * cannot log in to Vault, and a long-lived token in a Kubernetes Secret would be the weaker choice.

@@ -23,6 +23,7 @@ const SPECS: [string, () => PlatformSpecInput][] = [
   ["vcluster example", vclusterSpec],
   ["minimal example", minimalSpec],
   ["platform writers example", writersSpec],
+  ["VSO example", () => parseYaml(readFileSync(join(ROOT, "examples/vso.yaml"), "utf8")) as PlatformSpecInput],
 ];
 
 /** Duration fields of the custom resources and kinds we render, by kind and path ([] = any list item). */
@@ -32,6 +33,10 @@ const K8S_DURATION_FIELDS: Record<string, Record<string, DurationGrammar>> = {
   // ESO writes parameters to Vault as they are: pki/issue's ttl is Vault's TypeDurationSecond.
   VaultDynamicSecret: { "spec.parameters.ttl": "vault" },
   Certificate: { "spec.duration": "go", "spec.renewBefore": "go" },
+  // VSO v1.4.1: refreshAfter and expiryOffset go through time.ParseDuration (controllers parseDurationString, after the
+  // CRD's one-unit pattern); a VaultPKISecret's ttl is sent to pki/issue as is (Vault's TypeDurationSecond).
+  VaultStaticSecret: { "spec.refreshAfter": "go" },
+  VaultPKISecret: { "spec.expiryOffset": "go", "spec.ttl": "vault" },
   // Prometheus' model.Duration.
   ServiceMonitor: { "spec.endpoints[].interval": "prometheus", "spec.endpoints[].scrapeTimeout": "prometheus" },
   PrometheusRule: { "spec.groups[].interval": "prometheus", "spec.groups[].rules[].for": "prometheus", "spec.groups[].rules[].keep_firing_for": "prometheus" },

@@ -184,22 +184,58 @@ const cases: Case[] = [
     message: /2m is shorter than externalSecrets.minRefreshInterval \(5m\)/,
   },
   {
+    name: "VSO in a vcluster environment",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc:443", caCertificate: s.vault.tls.caCertificate };
+      s.environments[1].delivery = "vso";
+    },
+    path: "environments[1].delivery",
+    rule: "VEP-S43",
+    message: /VSO is not rendered for a dedicated \(vcluster\) cluster/,
+  },
+  {
+    name: "agent injector without the service's own Kubernetes login",
+    break: (s) => (s.services[0].delivery = "agent-injector"),
+    path: "services[0].vaultLogin",
+    rule: "VEP-S44",
+    message: /set vaultLogin "kubernetes" \(it is "none"\)/,
+  },
+  {
+    name: "agent injector in a dedicated cluster (a projected token has one audience)",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc:443", caCertificate: s.vault.tls.caCertificate };
+      Object.assign(s.services[1], { delivery: "agent-injector", vaultLogin: "kubernetes" });
+    },
+    path: `services[1].environments[1]`,
+    rule: "VEP-S45",
+    message: /the Vault Agent's projected token has one audience/,
+  },
+  {
+    name: "agent injector with a certificate",
+    break: (s) => {
+      Object.assign(s.services[1], { delivery: "agent-injector", certificates: [{ name: "tls" }] });
+    },
+    path: "services[1].certificates",
+    rule: "VEP-S46",
+    message: /pkiCert decides on re-issue from the file it rendered/,
+  },
+  {
     name: "a dedicated cluster named like the Argo CD folder",
     break: (s) => (s.environments[1].cluster = { type: "eks", name: "argocd", apiServerUrl: "https://api.staging.example.com", caCertificate: s.vault.tls.caCertificate, apiServerCidrs: ["10.60.0.0/24"] }),
     path: "environments[1].cluster.name",
     rule: "VEP-S34",
     message: /the Argo CD folder/,
   },
-  { name: "a platform writer serves an unknown environment", break: (s) => (s.platformWriters = { crossplane: { environments: ["dev", "qa"] } }), path: "platformWriters.crossplane.environments[1]", rule: "VEP-S50", message: /no environment "qa"/ },
-  { name: "a platform writer in another cluster", break: (s) => (s.platformWriters = { backstage: { cluster: "tools" } }), path: "platformWriters.backstage.cluster", rule: "VEP-S51", message: /not the primary cluster "shop-platform"/ },
+  { name: "a platform writer serves an unknown environment", break: (s) => (s.platformWriters = { crossplane: { environments: ["dev", "qa"] } }), path: "platformWriters.crossplane.environments[1]", rule: "VEP-S47", message: /no environment "qa"/ },
+  { name: "a platform writer in another cluster", break: (s) => (s.platformWriters = { backstage: { cluster: "tools" } }), path: "platformWriters.backstage.cluster", rule: "VEP-S48", message: /not the primary cluster "shop-platform"/ },
   {
     name: "a platform writer bound to a service's service account",
     break: (s) => (s.platformWriters = { backstage: { namespace: "dev", serviceAccount: "user-service" } }),
     path: "platformWriters.backstage.serviceAccount",
-    rule: "VEP-S52",
+    rule: "VEP-S49",
     message: /dev\/user-service is already service user-service in dev's service account/,
   },
-  { name: "two platform writers share a service account", break: (s) => (s.platformWriters = { backstage: { namespace: "tools", serviceAccount: "writer" }, crossplane: { namespace: "tools", serviceAccount: "writer" } }), path: "platformWriters.crossplane.serviceAccount", rule: "VEP-S52", message: /already platform writer backstage's/ },
+  { name: "two platform writers share a service account", break: (s) => (s.platformWriters = { backstage: { namespace: "tools", serviceAccount: "writer" }, crossplane: { namespace: "tools", serviceAccount: "writer" } }), path: "platformWriters.crossplane.serviceAccount", rule: "VEP-S49", message: /already platform writer backstage's/ },
   { name: "CI consumer reads an unknown environment's cluster path", break: (s) => s.ciConsumers[0].extraReadPaths.push("clusters/qa"), path: "ciConsumers[0].extraReadPaths[3]", rule: "VEP-S18" },
 ];
 

@@ -10,7 +10,7 @@ import { kustomizeBuild } from "./helpers/kustomize";
 import { referenceCopy, ROOT } from "./helpers/synth";
 
 /**
- * Every rendered manifest, for the reference spec and for the vcluster example: valid against the
+ * Every rendered manifest, for the reference spec and for the vcluster and VSO examples: valid against the
  * real schemas (Kubernetes API for core kinds, the CRDs' openAPIV3Schema for the rest, unknown
  * fields rejected), buildable by `kubectl kustomize`, laid out for GitOps, deterministic.
  */
@@ -20,6 +20,7 @@ describe.each([
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
   ["platform writers example", () => parseYaml(readFileSync(join(ROOT, "examples/platform-writers.yaml"), "utf8")) as PlatformSpecInput],
+  ["VSO example", () => parseYaml(readFileSync(join(ROOT, "examples/vso.yaml"), "utf8")) as PlatformSpecInput],
 ])("Kubernetes output (%s)", (_name, spec) => {
   let dir: string;
   let objects: RenderedObject[];

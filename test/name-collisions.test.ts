@@ -53,6 +53,33 @@ function iamRoleNames(tfOut: string): string[] {
 
 const cases: Case[] = [
   {
+    name: "a KV secret named like the Vault CA Secret VSO's VaultConnection reads",
+    break: (s) => {
+      s.environments[0].delivery = "vso";
+      s.services.push({ name: "vault", environments: ["dev"], secrets: [{ name: "ca", keys: ["X"] }] });
+    },
+    path: "services[3].secrets[0].name",
+    rule: "VEP-S34",
+    message: /"vault-ca", like the Secret with the Vault CA that VSO's VaultConnection trusts \(environments\[0\]\.delivery\); Kubernetes Secrets in namespace dev/,
+    // GitOps applies the CA Secret and VSO (overwrite: false) is told to write the same Secret: one of them loses.
+    damage: ({ dist }) => {
+      const env = join(dist, "shop-platform", "env-dev");
+      expect(readdirSync(env)).toContain("secret-vault-ca.yaml");
+      expect(readFileSync(join(env, "vaultstaticsecret-vault-ca.yaml"), "utf8")).toMatch(/destination:\n(\s+\S.*\n)*?\s+name: vault-ca\n/);
+    },
+  },
+  {
+    name: "a service account named like the one VSO's VaultAuth logs in as",
+    break: (s) => {
+      s.environments[0].delivery = "vso";
+      s.services[2].serviceAccount = "vso-vault-auth";
+    },
+    path: "services[2].serviceAccount",
+    rule: "VEP-S34",
+    message: /"vso-vault-auth", like the account the environment's VaultAuth logs in as/,
+    damage: "crash",
+  },
+  {
     name: "a KV secret named like a shared service the service uses (the issue's crash)",
     break: (s) => s.services[1].secrets.push({ name: "kafka", keys: ["EXTRA"] }),
     path: "services[1].secrets[1].name",

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { boundServiceAccounts } from "../checks/cross/vep-x08-bound-service-accounts";
-import { writersReadNothingConsumersRead } from "../checks/cross/vep-x13-writers-read-nothing-consumers-read";
+import { writersReadNothingConsumersRead } from "../checks/cross/vep-x11-writers-read-nothing-consumers-read";
 import { runChecks } from "../checks/run";
 import type { Check } from "../checks/types";
 import { allows, type AclRule, capabilitiesFor } from "../checks/vault-acl";
@@ -193,13 +193,13 @@ describe("the checks follow the writers (examples/platform-writers.yaml)", () =>
     expect(await findings(() => {}, boundServiceAccounts)).toEqual([]);
   });
 
-  it("VEP-X13: Crossplane's role rebound to a policy that reads application secrets is found, path by path", async () => {
+  it("VEP-X11: Crossplane's role rebound to a policy that reads application secrets is found, path by path", async () => {
     const widen = (s: Synthesis) => {
       const r = s.terraform.stacks["vault-core"].resource.vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane;
       r.token_policies = [...r.token_policies, "eso-production"];
     };
     expect(await findings(widen, writersReadNothingConsumersRead)).toEqual([
-      "VEP-X13 vault-core/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane: writer role writer-crossplane's policies [writer-crossplane,eso-production] grant [read] on secret/data/apps/production/api/config, which role eso-production (ClusterSecretStore vault-production) reads: a writer never reaches what consumers read",
+      "VEP-X11 vault-core/vault_kubernetes_auth_backend_role.auth_kubernetes_role_writer_crossplane: writer role writer-crossplane's policies [writer-crossplane,eso-production] grant [read] on secret/data/apps/production/api/config, which role eso-production (ClusterSecretStore vault-production) reads: a writer never reaches what consumers read",
     ]);
   });
 });

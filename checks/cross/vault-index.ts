@@ -52,6 +52,33 @@ export class VaultIndex {
       value: r.value,
     }));
     this.followExternalSecrets();
+    this.followVaultSecretsOperator();
+    this.followAgentInjector();
+  }
+
+  /**
+   * Agent-injector services: the pod (its own service account, named in the patch) logs in on the
+   * annotated auth path and role and reads every agent-inject-secret-* path. The patches are
+   * kustomize Components beside the manifests, taken from the model (a tree read back has none).
+   */
+  private followAgentInjector(): void {
+    const A = "vault.hashicorp.com/";
+    for (const cluster of this.ctx.model.kubernetes.clusters) {
+      for (const env of cluster.environments) {
+        for (const p of env.agentInjector) {
+          const resource = `${cluster.name}/env-${env.name}/${p.folder}/kustomization.yaml`;
+          const login = {
+            mount: String(p.annotations[`${A}auth-path`] ?? "").replace(/^auth\//, ""),
+            role: String(p.annotations[`${A}role`]),
+            serviceAccount: { namespace: env.namespace, name: p.serviceAccount },
+            audiences: [p.tokenVolume.audience],
+            via: `the Vault Agent of ${p.service}`,
+          };
+          const paths = new Set(Object.entries(p.annotations).filter(([k]) => k.startsWith(`${A}agent-inject-secret-`)).map(([, v]) => v));
+          for (const path of paths) this.requests.push({ resource, cluster: cluster.name, login, path, capability: "read" });
+        }
+      }
+    }
   }
 
   private byName?: Map<string, KubernetesRole>;
@@ -76,7 +103,7 @@ export class VaultIndex {
   private followExternalSecrets(): void {
     const ctx = this.ctx;
     const stores = new Map(ctx.manifests("SecretStore", "ClusterSecretStore").map((m) => [`${m.cluster}/${m.obj.kind}/${m.obj.kind === "SecretStore" ? `${m.obj.metadata?.namespace}/` : ""}${m.obj.metadata?.name}`, m]));
-    const generators = new Map(ctx.manifests("VaultDynamicSecret").map((m) => [`${m.cluster}/${m.obj.metadata?.namespace}/${m.obj.metadata?.name}`, m]));
+    const generators = new Map(ctx.manifests("VaultDynamicSecret").filter((m) => isEsoGenerator(m.obj)).map((m) => [`${m.cluster}/${m.obj.metadata?.namespace}/${m.obj.metadata?.name}`, m]));
     const nsLabels = new Map<string, Record<string, Record<string, string>>>();
     for (const n of ctx.manifests("Namespace")) (nsLabels.get(n.cluster) ?? nsLabels.set(n.cluster, {}).get(n.cluster)!)[n.obj.metadata?.name] = n.obj.metadata?.labels ?? {};
     const login = (auth: Obj, defaultNamespace: string | undefined, via: string) => {
@@ -117,7 +144,49 @@ export class VaultIndex {
       }
     }
   }
+
+  /**
+   * VSO: each VaultStaticSecret, VaultDynamicSecret and VaultPKISecret logs in through its VaultAuth
+   * (vaultAuthRef: `name` in its own namespace, or `namespace/name`) and sends the request VSO v1.4.1
+   * builds: kv-v2 reads <mount>/data/<path> (vault/requests.go kvReadRequestV2), a dynamic secret
+   * reads <mount>/<path> (writes it with params or POST/PUT) and renews its lease with a write to
+   * sys/leases/renew, a PKI secret writes <mount>/issue/<role> (and <mount>/revoke with revoke: true).
+   */
+  private followVaultSecretsOperator(): void {
+    const ctx = this.ctx;
+    const vso = (kind: string) => ctx.manifests(kind).filter((m) => String(m.obj.apiVersion).startsWith("secrets.hashicorp.com/"));
+    const auths = new Map(vso("VaultAuth").map((m) => [`${m.cluster}/${m.obj.metadata?.namespace}/${m.obj.metadata?.name}`, m]));
+    const push = (m: { key: string; cluster: string; obj: Obj }, path: string, capability: "read" | "update") => {
+      const ns = String(m.obj.metadata?.namespace);
+      const ref = String(m.obj.spec?.vaultAuthRef ?? "");
+      const [authNs, authName] = ref.includes("/") ? ref.split("/") : [ns, ref];
+      const auth = ref ? auths.get(`${m.cluster}/${authNs}/${authName}`) : undefined;
+      if (!auth) return void this.storeProblems.push({ resource: m.key, message: ref ? `vaultAuthRef ${ref}: no VaultAuth ${authNs}/${authName} is rendered in cluster ${m.cluster}` : "no vaultAuthRef: VSO would use the operator's default VaultAuth, which the platform does not render" });
+      const k = auth.obj.spec?.kubernetes;
+      if (auth.obj.spec?.method !== "kubernetes" || !k) return void this.storeProblems.push({ resource: auth.key, message: "the VaultAuth logs in without Kubernetes auth" });
+      const login = { mount: String(auth.obj.spec.mount), role: String(k.role), serviceAccount: { namespace: authNs, name: String(k.serviceAccount) }, audiences: k.audiences ?? [], via: `VaultAuth ${authNs}/${authName}` };
+      this.requests.push({ resource: m.key, cluster: m.cluster, login, path: path.replace(/^\/+|\/+$/g, "").replace(/\/+/g, "/"), capability });
+    };
+    for (const m of vso("VaultStaticSecret")) {
+      const spec = m.obj.spec ?? {};
+      push(m, spec.type === "kv-v1" ? `${spec.mount}/${spec.path}` : `${spec.mount}/data/${spec.path}`, "read");
+    }
+    for (const m of vso("VaultDynamicSecret")) {
+      const spec = m.obj.spec ?? {};
+      const write = Object.keys(spec.params ?? {}).length > 0 || ["POST", "PUT"].includes(spec.requestHTTPMethod);
+      push(m, `${spec.mount}/${spec.path}`, write ? "update" : "read");
+      push(m, "sys/leases/renew", "update");
+    }
+    for (const m of vso("VaultPKISecret")) {
+      const spec = m.obj.spec ?? {};
+      push(m, spec.issuerRef ? `${spec.mount}/issuer/${spec.issuerRef}/${spec.role}` : `${spec.mount}/issue/${spec.role}`, "update");
+      if (spec.revoke) push(m, `${spec.mount}/revoke`, "update");
+    }
+  }
 }
+
+/** ESO's generator and VSO's dynamic secret share the kind VaultDynamicSecret; the API group tells them apart. */
+export const isEsoGenerator = (o: Obj) => String(o.apiVersion).startsWith("generators.external-secrets.io/");
 
 /** KV v2 reads go to <mount>/data/<key>; v1 to <mount>/<key>. */
 function kvPath(vault: Obj, key: string): string {

@@ -23,7 +23,7 @@ export const tlsNames: Check = {
   title: "Every address clients use for Vault is covered by its certificate",
   rationale: "A client that verifies the certificate (all of them do) refuses a name the certificate lacks: ESO, the snapshot job or a joining peer fails.",
   fix: "Add the name to the certificate (model/kubernetes/vault-server.ts derives the SANs) or use an address the certificate has.",
-  appliesTo: ["Certificate", "SecretStore", "ClusterSecretStore", "VaultDynamicSecret", "ConfigMap (vault.hcl)", "workload env VAULT_ADDR", "ServiceMonitor"],
+  appliesTo: ["Certificate", "SecretStore", "ClusterSecretStore", "VaultDynamicSecret", "VaultConnection", "ConfigMap (vault.hcl)", "workload env VAULT_ADDR", "ServiceMonitor"],
   run(ctx) {
     const { inventory } = networkOf(ctx);
     const vaultWorkloads = inventory.workloads.filter((w) => inventory.vaultConfig(w.cluster, w.namespace, w.podSpec));
@@ -40,6 +40,10 @@ export const tlsNames: Check = {
       for (const m of ctx.manifests("SecretStore", "ClusterSecretStore", "VaultDynamicSecret")) {
         const server = m.obj.kind === "VaultDynamicSecret" ? m.obj.spec?.provider?.server : m.obj.spec?.provider?.vault?.server;
         if (server) uses.push({ resource: m.key, host: hostOf(server), via: `${m.obj.kind} server ${server}` });
+      }
+      for (const m of ctx.manifests("VaultConnection")) {
+        const address = m.obj.spec?.address;
+        if (address) uses.push({ resource: m.key, host: m.obj.spec?.tlsServerName ?? hostOf(address), via: `VaultConnection address ${address}` });
       }
       const hcl = inventory.vaultConfig(w.cluster, w.namespace, w.podSpec);
       const cm = ctx.manifests("ConfigMap").find((c) => c.cluster === w.cluster && c.obj.metadata?.namespace === w.namespace && Object.keys(c.obj.data ?? {}).some((k) => k.endsWith(".hcl")));

@@ -172,6 +172,18 @@ export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): D
     }
   }
 
+  // VSO: the controller calls each VaultConnection's address, logging in with tokens of the VaultAuths' service accounts.
+  for (const [cluster, objects] of Object.entries(platform.clusters)) {
+    for (const o of objects.filter((x) => x.kind === "VaultConnection" && String(x.apiVersion).startsWith("secrets.hashicorp.com/"))) {
+      const controller = clientPods(cluster, book.vsoControllerNamespace, "Vault Secrets Operator controller");
+      need.dns(controller);
+      need.toUrl(controller, o.spec?.address, `VSO VaultConnection ${o.metadata.namespace}/${o.metadata.name}`);
+    }
+    for (const o of objects.filter((x) => x.kind === "VaultAuth" && String(x.apiVersion).startsWith("secrets.hashicorp.com/"))) {
+      if (o.spec?.kubernetes?.serviceAccount) esoAccounts.add(`${cluster}/${o.metadata.namespace}/${o.spec.kubernetes.serviceAccount}`);
+    }
+  }
+
   // Prometheus scrapes what each ServiceMonitor selects, on the named Service port's target.
   for (const [cluster, objects] of Object.entries(platform.clusters)) {
     for (const sm of objects.filter((o) => o.kind === "ServiceMonitor")) {
@@ -238,6 +250,7 @@ export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): D
     Object.entries(platform.clusters).flatMap(([cluster, objects]) =>
       objects.flatMap((o) => {
         const auth = o.kind === "VaultDynamicSecret" ? o.spec?.provider?.auth : o.spec?.provider?.vault?.auth ?? o.spec?.provider?.aws?.auth;
+        if (o.kind === "VaultAuth" && o.spec?.kubernetes?.serviceAccount) return [`${cluster}/${o.metadata?.namespace}/${o.spec.kubernetes.serviceAccount}`];
         const ref = auth?.kubernetes?.serviceAccountRef ?? auth?.jwt?.serviceAccountRef;
         return ref ? [`${cluster}/${ref.namespace ?? o.metadata?.namespace}/${ref.name}`] : [];
       }),

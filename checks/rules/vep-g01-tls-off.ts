@@ -9,7 +9,7 @@ export const tlsOff: Check = {
   title: "TLS is never off: Vault listeners, Vault addresses and database connections",
   rationale: "Tokens, secrets and database passwords cross these connections; without TLS anyone on the path reads them.",
   fix: "Keep TLS on (vault.tls); use https:// Vault addresses and sslMode verify-full or verify-ca.",
-  appliesTo: ["ConfigMap (vault.hcl)", "workload env VAULT_ADDR", "SecretStore", "ClusterSecretStore", "VaultDynamicSecret", "vault_database_secret_backend_connection"],
+  appliesTo: ["ConfigMap (vault.hcl)", "workload env VAULT_ADDR", "SecretStore", "ClusterSecretStore", "VaultDynamicSecret", "VaultConnection", "vault_database_secret_backend_connection"],
   run(ctx) {
     const out: { resource: string; message: string }[] = [];
     for (const { m, key, hcl } of ctx.hclFiles()) {
@@ -26,6 +26,11 @@ export const tlsOff: Check = {
     for (const m of ctx.manifests("SecretStore", "ClusterSecretStore", "VaultDynamicSecret")) {
       const server = m.obj.kind === "VaultDynamicSecret" ? m.obj.spec?.provider?.server : m.obj.spec?.provider?.vault?.server;
       if (typeof server === "string" && server.startsWith("http:")) out.push({ resource: m.key, message: `server ${server} is plain HTTP` });
+    }
+    for (const m of ctx.manifests("VaultConnection")) {
+      const address = String(m.obj.spec?.address ?? "");
+      if (address.startsWith("http:")) out.push({ resource: m.key, message: `VaultConnection address ${address} is plain HTTP` });
+      if (m.obj.spec?.skipTLSVerify === true) out.push({ resource: m.key, message: "VaultConnection skipTLSVerify: true accepts any certificate" });
     }
     for (const r of ctx.resources("vault_database_secret_backend_connection")) {
       const mode = /[?&]sslmode=([a-z-]+)/.exec(String(r.value.postgresql?.connection_url ?? ""))?.[1] ?? "prefer (pgx's default)";

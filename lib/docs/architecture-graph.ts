@@ -11,7 +11,7 @@ import { type Diagram, DiagramBuilder, nodeId } from "./graph";
  */
 
 const isTokenSelf = (path: string) => path.startsWith("auth/token/");
-const consumerIn = (c: Consumer, env: string) => (c.kind === "eso-store" || c.kind === "service") && c.environment === env;
+const consumerIn = (c: Consumer, env: string) => (c.kind === "eso-store" || c.kind === "vso" || c.kind === "service") && c.environment === env;
 
 export function overviewDiagram(model: PlatformModel): Diagram {
   const b = new DiagramBuilder();

@@ -1,27 +1,26 @@
-import { durationSeconds } from "../../spec/primitives";
 import type { EnvironmentSpec, PlatformSpec, ServiceSpec } from "../../spec/schema";
 import type { AwsModel } from "../aws";
 import {
   ESO_SECRETS_MANAGER_SERVICE_ACCOUNT,
   ESO_STORE_SERVICE_ACCOUNT,
   environmentNamespace,
+  VSO_AUTH_SERVICE_ACCOUNT,
   k8sNames,
   kubernetesAuthMount,
-  kvPaths,
   serviceAccountName,
   vaultActiveAddress,
   vaultLoginAudiences,
-  VAULT_MOUNTS,
   vaultNames,
 } from "../names";
-import { SHARED_SERVICE_KEYS } from "../vault";
+import { deliveryOf } from "../delivery";
+import { deliveredSecrets, type FieldRef } from "./delivered-secrets";
+import { buildVso } from "./vault-secrets-operator";
+import { buildAgentInjectorPatch } from "./agent-injector";
 import type { EnvironmentModel, ExternalSecretModel, SecretStoreModel, SecretsManagerStoreModel, ServiceAccountModel, VaultDynamicSecretModel, VaultProviderModel } from "./types";
 import { awsApiCidrs, portOf } from "../network";
 import { workloadIdentityAnnotations } from "./vault-server";
 import { goDuration } from "../durations";
-import { databaseCredentialLifetime } from "../credentials";
 import { deletionGuardAnnotations, ENVIRONMENT_DELETION_GUARD } from "./gitops";
-import { sharedServiceRotationPeriod, staticRefreshSeconds, staticSecretRotationPeriod } from "../rotation";
 
 export { goDuration } from "../durations";
 
@@ -91,13 +90,6 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
   const store = storeFor(spec, env);
   const storeRef = { kind: store.kind, name: store.name };
   const services = spec.services.filter((s) => s.environments.includes(env.name));
-  // Static secrets refresh at least as often as they rotate (model/rotation.ts).
-  const staticRefresh = (rotationPeriod: string) => goDuration(staticRefreshSeconds(spec, rotationPeriod));
-  // Dynamic credentials are replaced halfway through their lifetime (model/credentials.ts), which is their rotation period.
-  const dbLifetime = databaseCredentialLifetime(env);
-  const dbRefresh = goDuration(dbLifetime.refreshSeconds);
-  const certTtlSeconds = durationSeconds(spec.vault.pki.certTtl);
-  const certRefresh = goDuration(Math.floor(certTtlSeconds / 2));
   // Generators are namespaced: they name the environment's store account in their own namespace.
   const generatorProvider = store.kind === "ClusterSecretStore" ? vaultProvider(spec, env, "namespace") : store.vault;
 
@@ -117,78 +109,40 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
 
   const externalSecrets: ExternalSecretModel[] = [];
   const generators: VaultDynamicSecretModel[] = [];
-  const base = (svc: ServiceSpec, name: string, purpose: ExternalSecretModel["purpose"], refreshInterval: string, rotationPeriodSeconds: number) => ({
-    name,
-    namespace,
-    environment: env.name,
-    service: svc.name,
-    purpose,
-    refreshInterval,
-    rotationPeriodSeconds,
-    storeRef,
-    target: name,
-    secretAnnotations: secretReloadAnnotations(svc),
-  });
-  for (const svc of services) {
-    for (const secret of svc.secrets) {
-      const key = kvPaths.appSecret(env.name, svc.name, secret.name);
-      const period = staticSecretRotationPeriod(secret);
-      externalSecrets.push({ ...base(svc, k8sNames.appSecret(svc.name, secret.name), "static", staticRefresh(period), durationSeconds(period)), data: secret.keys.map((k) => ({ secretKey: k, key, property: k })) });
-    }
-    for (const shared of svc.sharedServices) {
-      const s = spec.sharedServices.find((x) => x.name === shared)!;
-      const endpoint = s.endpoints[env.name];
-      const key = kvPaths.sharedService(shared, env.name);
-      const kind = s.kind as "kafka" | "redis";
-      externalSecrets.push({
-        ...base(svc, k8sNames.sharedServiceSecret(svc.name, shared), "shared-service", staticRefresh(sharedServiceRotationPeriod(s)), durationSeconds(sharedServiceRotationPeriod(s))),
-        data: SHARED_SERVICE_KEYS[kind].map((k) => ({ secretKey: k, key, property: k })),
-        template:
-          kind === "kafka"
-            ? { KAFKA_BOOTSTRAP_SERVERS: `${endpoint.host}:${endpoint.port}`, KAFKA_USERNAME: "{{ .username }}", KAFKA_PASSWORD: "{{ .password }}" }
-            : { REDIS_URL: `rediss://:{{ .password | urlquery }}@${endpoint.host}:${endpoint.port}` },
-      });
-    }
-    for (const use of svc.databases) {
-      const db = spec.databases.find((d) => d.name === use.name)!;
-      const endpoint = spec.sharedServices.find((x) => x.name === db.server)!.endpoints[env.name];
-      const name = k8sNames.databaseSecret(svc.name, db.name);
-      generators.push({ name, namespace, path: `/${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env.name, svc.name, db.name)}`, method: "GET", vault: generatorProvider });
-      externalSecrets.push({
-        ...base(svc, name, "database", dbRefresh, dbLifetime.defaultTtlSeconds),
-        data: [],
-        generator: name,
-        template: {
-          DATABASE_URL: `postgresql://{{ .username }}:{{ .password }}@${endpoint.host}:${endpoint.port}/${db.name}?sslmode=${db.sslMode}`,
-          PGUSER: "{{ .username }}",
-          PGPASSWORD: "{{ .password }}",
-        },
-      });
-    }
-  }
-  for (const svc of services) {
-    for (const cert of svc.certificates) {
-      const name = k8sNames.certificateSecret(svc.name, cert.name);
-      const dnsNames = (cert.hosts ?? [svc.name]).flatMap((h) => [`${h}.${namespace}.svc`, `${h}.${namespace}.svc.cluster.local`]);
+  const esoField: FieldRef = (field, filter) => `{{ .${field}${filter ? ` | ${filter}` : ""} }}`;
+  const delivered = services.filter((svc) => deliveryOf(spec, env.name, svc) === "eso").flatMap((svc) => deliveredSecrets(spec, env, svc).map((d) => ({ svc, d })));
+  // Certificates last (their generators and ExternalSecrets follow every other secret's).
+  const ordered = [...delivered.filter(({ d }) => d.purpose !== "certificate"), ...delivered.filter(({ d }) => d.purpose === "certificate")];
+  for (const { svc, d } of ordered) {
+    const es: ExternalSecretModel = {
+      name: d.name,
+      namespace,
+      environment: env.name,
+      service: svc.name,
+      purpose: d.purpose,
+      refreshInterval: goDuration(d.refreshSeconds),
+      rotationPeriodSeconds: d.rotationPeriodSeconds,
+      storeRef,
+      target: d.name,
+      secretAnnotations: secretReloadAnnotations(svc),
+      data: d.source.kind === "kv" ? d.source.keys.map((k) => ({ secretKey: k, key: (d.source as { path: string }).path, property: k })) : [],
+      ...(d.source.kind === "kv" ? {} : { generator: d.name }),
+      ...(d.secretType ? { secretType: d.secretType } : {}),
+      ...(d.template ? { template: d.template(esoField) } : {}),
+    };
+    if (d.source.kind === "database") generators.push({ name: d.name, namespace, path: `/${d.source.mount}/creds/${d.source.role}`, method: "GET", vault: generatorProvider });
+    if (d.source.kind === "pki") {
       // Vault issues a fresh key and certificate on every refresh: POST pki/issue/<env>-cert.
-      generators.push({
-        name,
-        namespace,
-        path: `/${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env.name)}`,
-        method: "POST",
-        parameters: { common_name: dnsNames[0], alt_names: dnsNames.slice(1).join(","), ttl: spec.vault.pki.certTtl },
-        vault: generatorProvider,
-      });
-      externalSecrets.push({
-        ...base(svc, name, "certificate", certRefresh, certTtlSeconds),
-        data: [],
-        generator: name,
-        secretType: "kubernetes.io/tls",
-        // The leaf and the intermediate that signed it; ca.crt is that intermediate (clients anchor trust there or at the root).
-        template: { "tls.crt": "{{ .certificate }}\n{{ .issuing_ca }}", "tls.key": "{{ .private_key }}", "ca.crt": "{{ .issuing_ca }}" },
-      });
+      const p = d.source;
+      generators.push({ name: d.name, namespace, path: `/${p.mount}/issue/${p.role}`, method: "POST", parameters: { common_name: p.commonName, alt_names: p.altNames.join(","), ttl: p.ttl }, vault: generatorProvider });
     }
+    externalSecrets.push(es);
   }
+  const vsoServices = services.filter((svc) => deliveryOf(spec, env.name, svc) === "vso");
+  if (vsoServices.length > 0) {
+    serviceAccounts.push({ namespace, name: VSO_AUTH_SERVICE_ACCOUNT, annotations: {}, automountToken: false, purpose: `VSO logs in to Vault as role ${vaultNames.vso(env.name)} with this account's token` });
+  }
+  const injected = services.filter((svc) => deliveryOf(spec, env.name, svc) === "agent-injector");
   const awsLogin = services.some((s) => s.vaultLogin === "aws-iam");
 
   return {
@@ -205,6 +159,9 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
       env.cluster.type === "primary" ? [] : [ESO_STORE_SERVICE_ACCOUNT, ...services.filter((s) => s.vaultLogin === "kubernetes").map((s) => serviceAccountName(s))],
     externalSecrets,
     generators,
+    ...(vsoServices.length > 0 ? { vso: buildVso(spec, env, vsoServices) } : {}),
+    ...(vsoServices.length + injected.length > 0 ? { caSecret: { name: k8sNames.vaultCaConfigMap, pem: spec.vault.tls.caCertificate } } : {}),
+    agentInjector: injected.map((svc) => buildAgentInjectorPatch(spec, env, svc)),
     // IRSA credentials come from STS; Pod Identity's from the node's agent (the login itself is signed locally and sent to Vault).
     ...(awsLogin ? { awsEgress: { cidrs: spec.workloadIdentity === "irsa" ? awsApiCidrs(spec) : [], workloadIdentity: spec.workloadIdentity } } : {}),
     // Only services logging in themselves call Vault from the namespace (ESO calls it from its own).

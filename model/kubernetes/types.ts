@@ -234,6 +234,12 @@ export interface EnvironmentModel {
   tokenReviewers: string[];
   externalSecrets: ExternalSecretModel[];
   generators: VaultDynamicSecretModel[];
+  /** Vault Secrets Operator objects of the services VSO delivers here (environments[].delivery vso). */
+  vso?: VsoModel;
+  /** Public CA certificate as a Secret (key ca.crt): VSO's VaultConnection and the Vault Agent injector read the CA only from a Secret. */
+  caSecret?: { name: string; pem: string };
+  /** Pod-template patches of the services with delivery agent-injector. */
+  agentInjector: AgentInjectorPatchModel[];
   /** Services logging in with AWS IAM need credentials: from STS with IRSA (cidrs), from the node's agent with Pod Identity (cidrs empty). */
   awsEgress?: { cidrs: string[]; workloadIdentity: "irsa" | "pod-identity" };
   /** How pods of the namespace reach Vault (only when a service there logs in itself): its pods in-cluster, or the addresses vault.externalAddress resolves to. */
@@ -262,4 +268,51 @@ export interface KubernetesModel {
   clusters: ClusterModel[];
   /** Crossplane and Backstage (spec platformWriters); absent: nothing rendered for them. */
   platformWriters?: PlatformWritersModel;
+}
+
+/** VSO's objects in one environment namespace (secrets.hashicorp.com/v1beta1). */
+export interface VsoModel {
+  connection: { name: string; address: string; caSecretName: string };
+  auth: { name: string; mount: string; role: string; serviceAccount: string; audiences: string[]; tokenExpirationSeconds: number };
+  secrets: VsoSecretModel[];
+}
+
+interface VsoSecretBase {
+  name: string;
+  service: string;
+  environment: string;
+  purpose: "static" | "shared-service" | "database" | "certificate";
+  destination: {
+    name: string;
+    type: "Opaque" | "kubernetes.io/tls";
+    annotations: Record<string, string>;
+    /** Go templates over `.Secrets`; absent: the source fields as they are. */
+    templates?: Record<string, string>;
+    /** Anchored regular expressions of the source fields kept besides the templates, or excluded (all of them). */
+    includes: string[];
+    excludes: string[];
+  };
+  /** The service's Deployment, restarted when the Secret changes. */
+  rolloutRestartTargets: { kind: "Deployment"; name: string }[];
+  /** How long one value lives (alerts and reviews). */
+  rotationPeriodSeconds: number;
+}
+
+export type VsoSecretModel =
+  | (VsoSecretBase & { kind: "VaultStaticSecret"; mount: string; path: string; refreshAfter: string })
+  | (VsoSecretBase & { kind: "VaultDynamicSecret"; mount: string; path: string; renewalPercent: number })
+  | (VsoSecretBase & { kind: "VaultPKISecret"; mount: string; role: string; commonName: string; altNames: string[]; ttl: string; expiryOffset: string });
+
+/** The Vault Agent injector annotations one service adds to its pod template (a strategic-merge patch of its Deployment). */
+export interface AgentInjectorPatchModel {
+  service: string;
+  /** The Deployment the patch targets (services[].deployment, else the service name). */
+  deployment: string;
+  /** The pod's service account (its Vault role binds it). */
+  serviceAccount: string;
+  /** Folder of its kustomize Component inside the environment's component folder. */
+  folder: string;
+  annotations: Record<string, string>;
+  /** A projected service-account token with Vault's audience for the agent's login (the default token's audience is the API server's). */
+  tokenVolume: { name: string; audience: string; expirationSeconds: number };
 }

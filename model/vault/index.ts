@@ -5,6 +5,7 @@ import {
   derivedAwsNames,
   ESO_STORE_SERVICE_ACCOUNT,
   environmentNamespace,
+  VSO_AUTH_SERVICE_ACCOUNT,
   k8sNames,
   kubernetesAuthMount,
   kvPaths,
@@ -16,7 +17,8 @@ import {
   vaultNames,
 } from "../names";
 import { adminPolicy } from "./admin-policy";
-import { ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy } from "./policies";
+import { ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy, vsoPolicy } from "./policies";
+import { servicesDeliveredBy, vsoEnvironments } from "../delivery";
 import { splitVaultStacks } from "./stacks";
 import { platformWriters, writerPolicy } from "./writers";
 import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
@@ -39,6 +41,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
 
   const policies = [
     ...spec.environments.map((e) => esoStorePolicy(spec, e.name)),
+    ...vsoEnvironments(spec).map((env) => vsoPolicy(spec, env)),
     ...spec.services.flatMap((svc) => (svc.vaultLogin === "none" ? [] : svc.environments.map((env) => servicePolicy(spec, env, svc)))),
     ...spec.ciConsumers.map(ciPolicy),
     ...platformWriters(spec).map(writerPolicy),
@@ -75,16 +78,18 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
   }
   for (const env of spec.environments) {
     const namespace = environmentNamespace(env);
-    // The store's tokens outlive the environment's dynamic credentials (model/credentials.ts).
-    const dynamic = servicesIn(spec, env.name).some((svc) => svc.databases.length > 0);
-    mountFor(env).roles.push({
-      name: vaultNames.esoStore(env.name),
-      consumer: { kind: "eso-store", environment: env.name },
-      serviceAccount: { namespace, name: ESO_STORE_SERVICE_ACCOUNT },
-      audience: k8s.audience,
-      policies: [vaultNames.esoStore(env.name)],
-      ...esoStoreTokenTtls(spec, env, dynamic),
-    });
+    // An operator's tokens outlive the dynamic credentials it obtains or renews (model/credentials.ts).
+    const operatorRole = (name: string, consumer: KubernetesAuthRole["consumer"], serviceAccount: string, delivery: "eso" | "vso") =>
+      mountFor(env).roles.push({
+        name,
+        consumer,
+        serviceAccount: { namespace, name: serviceAccount },
+        audience: k8s.audience,
+        policies: [name],
+        ...esoStoreTokenTtls(spec, env, servicesDeliveredBy(spec, env.name, delivery).some((svc) => svc.databases.length > 0)),
+      });
+    operatorRole(vaultNames.esoStore(env.name), { kind: "eso-store", environment: env.name }, ESO_STORE_SERVICE_ACCOUNT, "eso");
+    if (servicesDeliveredBy(spec, env.name, "vso").length > 0) operatorRole(vaultNames.vso(env.name), { kind: "vso", environment: env.name }, VSO_AUTH_SERVICE_ACCOUNT, "vso");
     for (const svc of servicesIn(spec, env.name).filter((s) => s.vaultLogin === "kubernetes")) {
       addRole(mountFor(env), {
         name: vaultNames.service(env.name, svc.name),

@@ -1,4 +1,5 @@
 import type { PlatformSpec, ServiceSpec } from "../../spec/schema";
+import { servicesDeliveredBy } from "../delivery";
 import { kvPaths, VAULT_MOUNTS, vaultNames } from "../names";
 import { type PolicyRule, tokenSelfRules, type VaultPolicy } from "./policy";
 import type { DeclaredNeed } from "./types";
@@ -19,26 +20,52 @@ export function sharedServicesUsedIn(spec: PlatformSpec, env: string): string[] 
   return [...new Set(servicesIn(spec, env).flatMap((s) => s.sharedServices))].sort();
 }
 
-/** Services of an environment that ask for PKI certificates (services[].certificates). */
-export function certificateServicesIn(spec: PlatformSpec, env: string): ServiceSpec[] {
-  return servicesIn(spec, env).filter((s) => s.certificates.length > 0);
+/**
+ * What an operator (ESO's store, VSO's VaultAuth) of an environment reads for the services it
+ * delivers there, and nothing for the others (model/delivery.ts).
+ */
+function operatorRules(spec: PlatformSpec, env: string, services: ServiceSpec[], pkiCapability: "update"): PolicyRule[] {
+  const rules: PolicyRule[] = [];
+  if (services.some((s) => s.secrets.length > 0)) {
+    const all = servicesIn(spec, env).filter((s) => s.secrets.length > 0);
+    // All services of the environment: one glob, as before; else only the delivered services' folders.
+    if (all.length === services.filter((s) => s.secrets.length > 0).length) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`));
+    else for (const s of services.filter((x) => x.secrets.length > 0)) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/${s.name}/*`, `static secrets of ${s.name} in ${env}`));
+  }
+  for (const shared of [...new Set(services.flatMap((s) => s.sharedServices))].sort()) {
+    rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env} (a service there uses it)`));
+  }
+  const dbServices = services.filter((s) => s.databases.length > 0);
+  if (dbServices.length > 0) {
+    const allDb = servicesIn(spec, env).filter((s) => s.databases.length > 0);
+    if (allDb.length === dbServices.length) rules.push({ path: `${VAULT_MOUNTS.database}/creds/${env}-*`, capabilities: ["read"], why: `dynamic PostgreSQL credentials of the services in ${env}` });
+    else for (const s of dbServices) for (const db of s.databases) rules.push({ path: `${VAULT_MOUNTS.database}/creds/${vaultNames.databaseRole(env, s.name, db.name)}`, capabilities: ["read"], why: `${s.name}'s ${db.name} credentials in ${env}` });
+  }
+  const certificates = services.filter((s) => s.certificates.length > 0);
+  if (certificates.length > 0) {
+    // ESO's generator and VSO's VaultPKISecret write (PUT) to pki/issue/<role>: an update, and the path has no existence check.
+    rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: [pkiCapability], why: `certificates of ${certificates.map((s) => s.name).join(", ")} in ${env}` });
+  }
+  return rules;
 }
 
 export function esoStorePolicy(spec: PlatformSpec, env: string): VaultPolicy {
-  const rules: PolicyRule[] = [];
-  if (servicesIn(spec, env).some((s) => s.secrets.length > 0)) rules.push(kvRead(`${kvPaths.appsOfEnvironment(env)}/*`, `static secrets of the services in ${env}`));
-  for (const shared of sharedServicesUsedIn(spec, env)) {
-    rules.push(kvRead(kvPaths.sharedService(shared, env), `${shared} credentials for ${env} (a service there uses it)`));
-  }
-  if (servicesIn(spec, env).some((s) => s.databases.length > 0)) {
-    rules.push({ path: `${VAULT_MOUNTS.database}/creds/${env}-*`, capabilities: ["read"], why: `dynamic PostgreSQL credentials of the services in ${env}` });
-  }
-  const certificates = certificateServicesIn(spec, env);
-  if (certificates.length > 0) {
-    // ESO's VaultDynamicSecret writes (PUT) to pki/issue/<role>: an update, and the path has no existence check.
-    rules.push({ path: `${VAULT_MOUNTS.pki}/issue/${vaultNames.pkiRole(env)}`, capabilities: ["update"], why: `certificates of ${certificates.map((s) => s.name).join(", ")} in ${env}` });
-  }
+  const rules = operatorRules(spec, env, servicesDeliveredBy(spec, env, "eso"), "update");
   return { name: vaultNames.esoStore(env), environment: env, description: `External Secrets store of environment ${env}`, rules: [...rules, ...tokenSelfRules()] };
+}
+
+/**
+ * The Vault Secrets Operator's policy in an environment: the reads of its VaultStaticSecrets,
+ * VaultDynamicSecrets and VaultPKISecrets, plus lease renewal: VSO renews a dynamic secret's lease
+ * at renewalPercent of its TTL with a write to sys/leases/renew (vault-secrets-operator v1.4.1
+ * controllers/vaultdynamicsecret_controller.go renewLease), which the default policy would grant
+ * but every role here sets token_no_default_policy.
+ */
+export function vsoPolicy(spec: PlatformSpec, env: string): VaultPolicy {
+  const services = servicesDeliveredBy(spec, env, "vso");
+  const rules = operatorRules(spec, env, services, "update");
+  if (services.some((s) => s.databases.length > 0)) rules.push({ path: "sys/leases/renew", capabilities: ["update"], why: `renew the leases of the dynamic credentials VSO delivers in ${env}` });
+  return { name: vaultNames.vso(env), environment: env, description: `Vault Secrets Operator in environment ${env}`, rules: [...rules, ...tokenSelfRules()] };
 }
 
 /** Transit operations a service performs with its own environment's key (rewrap lets it move ciphertext to the newest version before min_decryption_version rises). */

@@ -21,7 +21,7 @@ export interface VaultStackModel {
   vault: VaultSlice;
 }
 
-const environmentOf = (c: Consumer): string | undefined => (c.kind === "service" || c.kind === "eso-store" ? c.environment : undefined);
+const environmentOf = (c: Consumer): string | undefined => (c.kind === "service" || c.kind === "eso-store" || c.kind === "vso" ? c.environment : undefined);
 
 /** The part of the model environment `env` owns (undefined: the core's part). */
 function slice(model: Omit<VaultModel, "stacks">, env: string | undefined): VaultSlice {

@@ -7,6 +7,7 @@ import type { VaultStackModel } from "./stacks";
 /** Who a Vault role serves; later checks follow these links from workload to policy. */
 export type Consumer =
   | { kind: "eso-store"; environment: string }
+  | { kind: "vso"; environment: string }
   | { kind: "ci"; tool: string }
   | { kind: "snapshot" }
   | { kind: "service"; environment: string; service: string }

@@ -28,6 +28,11 @@ const CRD_FILES: Record<string, string> = {
   "argoproj.io/AppProject": "argo-cd/appproject-crd.yaml",
   "apiextensions.crossplane.io/CompositeResourceDefinition": "crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml",
   "apiextensions.crossplane.io/Composition": "crossplane/apiextensions.crossplane.io_compositions.yaml",
+  "secrets.hashicorp.com/VaultConnection": "vault-secrets-operator/secrets.hashicorp.com_vaultconnections.yaml",
+  "secrets.hashicorp.com/VaultAuth": "vault-secrets-operator/secrets.hashicorp.com_vaultauths.yaml",
+  "secrets.hashicorp.com/VaultStaticSecret": "vault-secrets-operator/secrets.hashicorp.com_vaultstaticsecrets.yaml",
+  "secrets.hashicorp.com/VaultDynamicSecret": "vault-secrets-operator/secrets.hashicorp.com_vaultdynamicsecrets.yaml",
+  "secrets.hashicorp.com/VaultPKISecret": "vault-secrets-operator/secrets.hashicorp.com_vaultpkisecrets.yaml",
 };
 
 // kubernetes-models also carries versions removed before 1.28 (policy/v1beta1, batch/v1beta1, ...)

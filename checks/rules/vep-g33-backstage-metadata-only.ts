@@ -5,7 +5,7 @@ import { fx } from "../util";
 
 /** Backstage's policy lists and reads KV metadata and nothing else: no data/, no writes, no other engine. */
 export const backstageMetadataOnly: Check = {
-  id: "VEP-G36",
+  id: "VEP-G33",
   severity: "error",
   title: "Backstage's Vault policy only lists and reads KV metadata",
   rationale: "A developer portal shows which secrets exist and when they rotate; a grant on data/ or a write would let every portal plugin read or replace the secrets themselves.",

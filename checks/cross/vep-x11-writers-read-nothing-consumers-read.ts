@@ -13,7 +13,7 @@ const WRITER = vaultNames.writer("");
  * writer's policies as rendered.
  */
 export const writersReadNothingConsumersRead: Check = {
-  id: "VEP-X13",
+  id: "VEP-X11",
   severity: "error",
   title: "No platform writer reaches a path that services, stores or CI tools read",
   rationale: "Crossplane and Backstage run with broad Kubernetes rights and plugins: a token of theirs that could read or overwrite an application secret turns a platform tool into a way around every service's isolation.",

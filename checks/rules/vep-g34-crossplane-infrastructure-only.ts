@@ -8,7 +8,7 @@ const ALLOWED = ["create", "read", "update"];
 
 /** Crossplane's policy writes only below <kv>/data|metadata/infrastructure/, with create, read and update. */
 export const crossplaneInfrastructureOnly: Check = {
-  id: "VEP-G37",
+  id: "VEP-G34",
   severity: "error",
   title: "Crossplane's Vault policy only creates, reads and updates below infrastructure/",
   rationale: "Crossplane's token publishes database credentials; anything beyond its own tree (or a delete, which on KV v2 metadata destroys every version) lets a compromised provider read or wipe other secrets.",

@@ -19,7 +19,7 @@ const format = (fmt: string, values: string[]): string => {
  * calls on every remote key the Composition can produce (each environment the XRD admits).
  */
 export const compositionPushes: Check = {
-  id: "VEP-X14",
+  id: "VEP-X12",
   severity: "error",
   title: "Every PushSecret a Composition composes can write where it pushes",
   rationale: "A Composition whose push is refused provisions a database whose credentials never reach Vault: the XR shows Ready while every consumer waits for a secret that is never written.",
