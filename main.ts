@@ -90,7 +90,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
     trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: async (tmp) => load.files().writeFiles(tmp, load.files().terraformFiles((await render()).terraform!)) });
-    lines.push(`  terraform:  ${tfOut.dir}/stacks/{aws,vault}`);
+    lines.push(`  terraform:  ${tfOut.dir}/stacks/{${["aws", ...model.vault.stacks.map((s) => s.name)].join(",")}}`);
   }
   if (only !== "terraform") {
     trees.push({ ...dist, record: record("kubernetes"), write: async (tmp) => load.files().writeFiles(tmp, load.files().kubernetesFiles((await render()).kubernetes!)) });

@@ -83,6 +83,9 @@ describe("main.ts (the synth command)", () => {
     expect(r.stdout).toContain("acme: synthesized from");
     const stack = readFileSync(join(cwd, "cdktf.out/stacks/aws/cdk.tf.json"), "utf8");
     expect(stack).toContain("acme-vault-snapshots-444455556666-us-east-1");
+    // The summary names exactly the stack folders written (minimal.json: one environment, dev).
+    expect(r.stdout).toContain("terraform:  cdktf.out/stacks/{aws,vault-core,vault-dev}\n");
+    expect(readdirSync(join(cwd, "cdktf.out/stacks")).sort()).toEqual(["aws", "vault-core", "vault-dev"]);
   });
 
   it("--only renders one layer (cdktf.json and cdk8s.yaml use it), leaving the other untouched", async () => {
