@@ -1,6 +1,7 @@
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import type { Obj, Synthesis } from "../lib/synthesis";
 import { type SynthesizedPlatform } from "./network/inventory";
+import { plainHcl } from "./plain-hcl";
 import { type AclRule, rulesFromParsedHcl } from "./vault-acl";
 
 /** Set on a policy Vault's parser refuses (hand-edited output): its rules are empty, VEP-G04 reports it. */
@@ -24,7 +25,8 @@ export interface TfResource {
 
 /**
  * What every check reads: the synthesis, indexed, with the embedded HCL (vault.hcl ConfigMap
- * values, Vault policies) parsed by HashiCorp's HCL parser once.
+ * values, Vault policies) parsed once: by HashiCorp's HCL parser, or by a plain reader proven
+ * equal to it for the layout the model renders (plain-hcl.ts, plainPolicyRules).
  */
 export class CheckContext {
   private readonly byKind = new Map<string, Manifest[]>();
@@ -52,7 +54,7 @@ export class CheckContext {
       if (obj?.kind !== "ConfigMap") continue;
       const cluster = key.slice(0, key.indexOf("/"));
       for (const [k, value] of Object.entries<string>(obj.data ?? {})) {
-        if (k.endsWith(".hcl")) hcl[`${cluster}/${obj.metadata?.namespace}/${obj.metadata?.name}/${k}`] = await parseHcl(k, String(value));
+        if (k.endsWith(".hcl")) hcl[`${cluster}/${obj.metadata?.namespace}/${obj.metadata?.name}/${k}`] = plainHcl(String(value)) ?? (await parseHcl(k, String(value)));
       }
     }
     const policies = new Map<string, { resource: string; rules: AclRule[]; error?: string }>();
