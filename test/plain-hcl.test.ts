@@ -3,7 +3,10 @@ import { join } from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { CheckContext } from "../checks/context";
 import { plainHcl } from "../checks/plain-hcl";
+import { synthesize } from "../lib/synthesize";
+import { validateSpec } from "../spec/validate";
 import type { PlatformSpecInput } from "../spec/schema";
 import { modelOf, referenceCopy, ROOT, vclusterExample } from "./helpers/synth";
 
@@ -70,5 +73,21 @@ describe("the plain reader on its own layout and beyond it", () => {
   ];
   it.each(beyond)("hands back %s (undefined: the caller uses hcl2json)", (_what, text) => {
     expect(plainHcl(text)).toBeUndefined();
+  });
+});
+
+describe("a vault.hcl outside the plain layout (edited by hand) still reaches the checks", () => {
+  it("is parsed by hcl2json instead: a heredoc value arrives as HashiCorp's parser reads it", async () => {
+    const result = validateSpec(referenceCopy());
+    if (!result.ok) throw new Error("reference spec invalid");
+    const synthesis = synthesize(result.spec);
+    const key = "shop-platform/vault/configmap-vault-config.yaml";
+    const configMap = synthesis.kubernetes.manifests[key];
+    configMap.data["vault.hcl"] = configMap.data["vault.hcl"].replace('tls_min_version = "tls12"', "tls_min_version = <<EOT\ntls13\nEOT");
+    expect(plainHcl(configMap.data["vault.hcl"])).toBeUndefined();
+    const ctx = await CheckContext.of(synthesis);
+    const [file] = ctx.hclFiles();
+    expect(file.hcl.listener.tcp[0].tls_min_version).toBe("tls13\n");
+    expect(file.hcl.seal.awskms[0].kms_key_id).toBe("alias/shop-vault-unseal");
   });
 });
