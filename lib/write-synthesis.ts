@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import stringify from "json-stable-stringify";
+import { sortedJson } from "./sorted-json";
 import type { KubernetesSynthesis, TerraformSynthesis } from "./synthesis";
 import { manifestYaml } from "./yaml-fast";
 
-/** The files of a Terraform synthesis, as cdktf writes them (sorted keys, two spaces: json-stable-stringify). */
+/** The files of a Terraform synthesis, as cdktf writes them (sorted keys, two spaces: json-stable-stringify's layout, lib/sorted-json.ts). */
 export function terraformFiles(tf: TerraformSynthesis): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const [name, json] of Object.entries(tf.stacks)) files[tf.manifest.stacks[name].synthesizedStackPath] = stringify(json, { space: 2 })!;
-  files["manifest.json"] = stringify(tf.manifest, { space: 2 })!;
+  for (const [name, json] of Object.entries(tf.stacks)) files[tf.manifest.stacks[name].synthesizedStackPath] = sortedJson(json)!;
+  files["manifest.json"] = sortedJson(tf.manifest)!;
   return files;
 }
 
