@@ -5,6 +5,7 @@ import { unneededFlows } from "../checks/cross/vep-x04-unneeded-flows";
 import { secretReachability } from "../checks/cross/vep-x01-secret-reachability";
 import { runChecks } from "../checks/run";
 import type { Synthesis } from "../lib/synthesis";
+import { kubernetesFiles } from "../lib/write-synthesis";
 import { validateManifests } from "./helpers/k8s-validate";
 import { specByName, synthesisOf, vaultOf } from "./helpers/synthesis";
 
@@ -53,6 +54,11 @@ describe("SecretProviderClass", () => {
       .sort();
     expect(fromEso).toEqual(["api-config/API_TOKEN", "api-config/SIGNING_KEY"]);
     expect(parse(spcOf(good).spec.parameters.objects).map((o: { objectName: string }) => o.objectName)).toEqual(fromEso);
+  });
+
+  it("is listed in the environment folder's kustomization (Argo CD and Flux apply it with the namespace)", () => {
+    const k = parse(kubernetesFiles(good.kubernetes)["csi/env-dev/kustomization.yaml"]);
+    expect(k.resources).toContain("secretproviderclass-api-vault.yaml");
   });
 
   it("the strict schema refuses a field the CRD does not have (the validator is really applied)", () => {
