@@ -8,6 +8,7 @@ import { vaultStore } from "./eso/stores";
 import { PlatformChart } from "./platform-chart";
 import { vaultCaConfigMap, vaultCaSecret } from "./resources/config-map";
 import { vaultSecretsOperator } from "./vso/vault-secrets-operator";
+import { secretProviderClass } from "./csi/secret-provider-class";
 import { restrictedNamespace } from "./resources/namespace";
 import { cidrs, DNS_EGRESS, defaultDeny, networkPolicy, podsInNamespace, tcp } from "./resources/network-policy";
 import { serviceAccount } from "./resources/service-account";
@@ -38,6 +39,7 @@ export class EnvironmentChart extends PlatformChart {
     for (const es of env.externalSecrets) externalSecret(this, es);
     if (env.caSecret) vaultCaSecret(this, ns, env.caSecret);
     if (env.vso) vaultSecretsOperator(this, ns, env.vso);
+    for (const spc of env.secretProviderClasses) secretProviderClass(this, ns, spc);
 
     defaultDeny(this, ns);
     const toVault = !env.vaultEgress

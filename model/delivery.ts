@@ -3,9 +3,10 @@ import type { PlatformSpec, ServiceSpec } from "../spec/schema";
 /**
  * How a service's secrets reach it in one environment: the service's own choice, else its
  * environment's. "eso" and "vso" are operators that write Kubernetes Secrets from their own
- * login; "agent-injector" renders files inside the pod from the service's own login (no Secret).
+ * login; "agent-injector" renders files inside the pod from the service's own login (no Secret);
+ * "csi" mounts files the Vault CSI provider reads with the pod's service account (no Secret).
  */
-export type Delivery = "eso" | "vso" | "agent-injector";
+export type Delivery = "eso" | "vso" | "agent-injector" | "csi";
 
 export function deliveryOf(spec: Pick<PlatformSpec, "environments">, env: string, svc: Pick<ServiceSpec, "delivery">): Delivery {
   return svc.delivery ?? spec.environments.find((e) => e.name === env)?.delivery ?? "eso";
@@ -19,4 +20,9 @@ export function servicesDeliveredBy(spec: Pick<PlatformSpec, "environments" | "s
 /** Environments where VSO delivers at least one service's secrets (they get a VaultAuth, a VSO role and policy). */
 export function vsoEnvironments(spec: Pick<PlatformSpec, "environments" | "services">): string[] {
   return spec.environments.filter((e) => servicesDeliveredBy(spec, e.name, "vso").length > 0).map((e) => e.name);
+}
+
+/** Environments where the Vault CSI provider delivers at least one service's secrets (Vault admits the provider's namespace). */
+export function csiEnvironments(spec: Pick<PlatformSpec, "environments" | "services">): string[] {
+  return spec.environments.filter((e) => servicesDeliveredBy(spec, e.name, "csi").length > 0).map((e) => e.name);
 }

@@ -226,6 +226,8 @@ export const k8sNames = {
   vsoAuth: "vault",
   /** kustomize Component with the pod-template patch of a service with delivery agent-injector: dist/<cluster>/env-<name>/<folder>/kustomization.yaml. */
   agentInjectorComponent: (service: string) => `agent-injector/${service}`,
+  /** SecretProviderClass of a service with delivery csi, in the environment's namespace (one per service, so unique there). */
+  secretProviderClass: (service: string) => `${service}-vault`,
   /** GitOps component folders of the primary cluster: dist/<cluster>/<component>/. */
   components: { vault: "vault", vaultBackup: "vault-backup", monitoring: "monitoring", externalSecrets: "external-secrets" },
   /** GitOps component folder of an environment: dist/<cluster>/env-<name>/. */

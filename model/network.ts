@@ -27,6 +27,8 @@ export interface AddressBook {
   esoControllerNamespace: string;
   /** Where the Vault Secrets Operator's controller runs (vaultSecretsOperator.namespace). */
   vsoControllerNamespace: string;
+  /** Where the Vault CSI provider runs (csiProvider.namespace): it calls Vault for pods mounting a SecretProviderClass. */
+  csiProviderNamespace: string;
   prometheusNamespace: string;
   /** Namespaces the spec admits to Vault without a Vault role of their own (vault.allowedClientNamespaces). */
   declaredClientNamespaces: string[];
@@ -106,6 +108,7 @@ export function buildAddressBook(spec: PlatformSpec): AddressBook {
     aws: { region: spec.aws.region, dnsSuffix: awsDnsSuffix(spec) },
     esoControllerNamespace: spec.externalSecrets.namespace,
     vsoControllerNamespace: spec.vaultSecretsOperator.namespace,
+    csiProviderNamespace: spec.csiProvider.namespace,
     prometheusNamespace: spec.monitoring.namespace,
     declaredClientNamespaces: [...spec.vault.allowedClientNamespaces].sort(),
     externalClientCidrs: [...(spec.vault.externalClientCidrs ?? [])].sort(),

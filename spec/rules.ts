@@ -747,6 +747,47 @@ export const specRules: SpecRule[] = [
     },
   },
   {
+    id: "VEP-S50",
+    summary: "services[].delivery csi needs vaultLogin kubernetes: the Vault CSI provider logs in with a token of the mounting pod's own service account through the environment's Kubernetes auth role",
+    reads: ["services[].delivery", "services[].vaultLogin"],
+    check(s, report) {
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery === "csi" && svc.vaultLogin !== undefined && svc.vaultLogin !== "kubernetes") {
+          report(["services", i, "vaultLogin"], `delivery csi logs in with the service's own Kubernetes service account: set vaultLogin "kubernetes" (it is "${String(svc.vaultLogin)}")`);
+        }
+      });
+    },
+  },
+  {
+    id: "VEP-S51",
+    summary: "services[].delivery csi runs only in primary-cluster environments: the Vault CSI provider on a dedicated cluster's nodes would need a token with two audiences and a path to Vault the kit does not render",
+    reads: ["services[].delivery", "services[].environments", "environments[].name", "environments[].cluster.type"],
+    check(s, report) {
+      const dedicated = new Map(list(s.environments).filter((e) => e?.cluster?.type && e.cluster.type !== "primary").map((e) => [e.name, e.cluster.type]));
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery !== "csi") return;
+        list(svc.environments).forEach((env, j) => {
+          if (dedicated.has(env)) report(["services", i, "environments", j], `"${env}" runs in a dedicated (${dedicated.get(env)}) cluster: the Vault CSI provider requests one audience (its audience parameter), but a login there needs Vault's and the API server's; use delivery "eso" for this service`);
+        });
+      });
+    },
+  },
+  {
+    id: "VEP-S52",
+    summary: "services[].delivery csi carries KV secrets only: the Vault CSI provider writes one Vault field per file with no templates (no DATABASE_URL, REDIS_URL or certificate chain) and never renews a lease",
+    reads: ["services[].delivery", "services[].databases", "services[].sharedServices", "services[].certificates"],
+    check(s, report) {
+      list(s.services).forEach((svc, i) => {
+        if (svc?.delivery !== "csi") return;
+        for (const field of ["databases", "sharedServices", "certificates"] as const) {
+          if (list<unknown>(svc[field]).length > 0) {
+            report(["services", i, field], `the Vault CSI provider cannot deliver ${field}: it writes one Vault field per file without templates and never renews a lease (database credentials would expire in the pod), so keys such as DATABASE_URL, REDIS_URL or a tls.crt chain cannot be rendered; deliver this service with "eso" (or "agent-injector"), or keep only services[].secrets`);
+          }
+        }
+      });
+    },
+  },
+  {
     id: "VEP-S47",
     summary: "platformWriters.<writer>.environments names environments of the spec (each gets its own paths and grants)",
     reads: ["environments[].name", "platformWriters.*.environments"],

@@ -470,10 +470,12 @@ const serviceSchema = z.strictObject({
   /**
    * How this service receives its secrets in every environment it runs in: "eso" (ExternalSecrets),
    * "agent-injector" (a Vault Agent sidecar renders files into the pod from the service's own login;
-   * no Kubernetes Secret: apply the emitted pod-template patch). Omitted: the environment's delivery
+   * no Kubernetes Secret: apply the emitted pod-template patch), "csi" (the Secrets Store CSI driver's
+   * Vault provider mounts the KV secrets as files, logging in as the pod's service account; no
+   * Kubernetes Secret: mount the emitted SecretProviderClass). Omitted: the environment's delivery
    * (environments[].delivery, eso or vso). @default the environment's delivery
    */
-  delivery: z.enum(["eso", "agent-injector"]).optional(),
+  delivery: z.enum(["eso", "agent-injector", "csi"]).optional(),
   /** How the service itself logs in to Vault, besides ESO delivering its secrets. @default "none" */
   vaultLogin: z.enum(["none", "kubernetes", "aws-iam"]).default("none"),
   /**
@@ -689,6 +691,15 @@ export const platformSpecSchema = z.strictObject({
       namespace: dnsLabel.default("vault-secrets-operator-system"),
     })
     .default({ namespace: "vault-secrets-operator-system" }),
+  /** The Vault CSI provider (hashicorp/vault-csi-provider), for services with delivery "csi" (installed separately with the Secrets Store CSI driver). */
+  csiProvider: z
+    .strictObject({
+      /** Namespace the provider's DaemonSet runs in: its pods log in and read for the mounting pods, so Vault admits it on 8200. @default "csi" (the provider's deployment manifest) */
+      namespace: dnsLabel.default("csi"),
+      /** Path of the Vault CA certificate inside the provider's pods (vaultCACertPath: mount it there). @default "/vault/tls/ca.crt" */
+      vaultCaCertPath: z.string().regex(/^\/[^\0]*[^/]$/, "an absolute file path").default("/vault/tls/ca.crt"),
+    })
+    .default({ namespace: "csi", vaultCaCertPath: "/vault/tls/ca.crt" }),
   /**
    * Prometheus scrapes /v1/sys/metrics without a Vault token (unauthenticated_metrics_access): it
    * cannot log in to Vault, and a long-lived token in a Kubernetes Secret would be the weaker choice.

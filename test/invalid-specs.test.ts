@@ -220,6 +220,30 @@ const cases: Case[] = [
     message: /pkiCert decides on re-issue from the file it rendered/,
   },
   {
+    name: "CSI without the service's own Kubernetes login",
+    break: (s) => (s.services[2].delivery = "csi"),
+    path: "services[2].vaultLogin",
+    rule: "VEP-S50",
+    message: /delivery csi logs in with the service's own Kubernetes service account: set vaultLogin "kubernetes" \(it is "none"\)/,
+  },
+  {
+    name: "CSI in a dedicated cluster (the provider requests one audience)",
+    break: (s) => {
+      s.environments[1].cluster = { type: "vcluster", name: "staging-vc", apiServerUrl: "https://staging-vc.vcluster-staging.svc:443", caCertificate: s.vault.tls.caCertificate };
+      Object.assign(s.services[2], { delivery: "csi", vaultLogin: "kubernetes", sharedServices: [] });
+    },
+    path: "services[2].environments[1]",
+    rule: "VEP-S51",
+    message: /the Vault CSI provider requests one audience/,
+  },
+  {
+    name: "CSI with a database (one field per file, no lease renewal)",
+    break: (s) => Object.assign(s.services[1], { delivery: "csi" }),
+    path: "services[1].databases",
+    rule: "VEP-S52",
+    message: /the Vault CSI provider cannot deliver databases: it writes one Vault field per file without templates and never renews a lease/,
+  },
+  {
     name: "a dedicated cluster named like the Argo CD folder",
     break: (s) => (s.environments[1].cluster = { type: "eks", name: "argocd", apiServerUrl: "https://api.staging.example.com", caCertificate: s.vault.tls.caCertificate, apiServerCidrs: ["10.60.0.0/24"] }),
     path: "environments[1].cluster.name",

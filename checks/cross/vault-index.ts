@@ -1,6 +1,7 @@
 import type { CheckContext, TfResource } from "../context";
 import { namespaceLabels, selectorMatches } from "../network/selectors";
 import type { Obj } from "../types";
+import { parse } from "yaml";
 import { type AclRule, capabilitiesFor } from "../vault-acl";
 
 /** The Vault stack's Kubernetes auth roles and the ESO logins and reads of the rendered output, indexed once per run. */
@@ -54,6 +55,40 @@ export class VaultIndex {
     this.followExternalSecrets();
     this.followVaultSecretsOperator();
     this.followAgentInjector();
+    this.followCsi();
+  }
+
+  /**
+   * Vault SecretProviderClasses: the Vault CSI provider logs in on vaultKubernetesMountPath as
+   * roleName with a token of the mounting pod's service account for `audience`, and reads each
+   * object's secretPath (GET, or a write with method POST/PUT: vault-csi-provider
+   * internal/client/client.go). Who mounts it is not rendered: the service's account comes from the model.
+   */
+  private followCsi(): void {
+    const mounting = new Map<string, string>();
+    for (const cluster of this.ctx.model.kubernetes.clusters) {
+      for (const env of cluster.environments) for (const p of env.secretProviderClasses) mounting.set(`${cluster.name}/${env.namespace}/${p.name}`, p.serviceAccount);
+    }
+    for (const m of this.ctx.manifests("SecretProviderClass").filter((x) => x.obj.spec?.provider === "vault")) {
+      const ns = String(m.obj.metadata?.namespace);
+      const p = m.obj.spec?.parameters ?? {};
+      const serviceAccount = mounting.get(`${m.cluster}/${ns}/${m.obj.metadata?.name}`);
+      if (!serviceAccount) {
+        this.storeProblems.push({ resource: m.key, message: "no service of the spec mounts this SecretProviderClass: its pods' service account is unknown" });
+        continue;
+      }
+      const login = {
+        mount: String(p.vaultKubernetesMountPath ?? p.vaultAuthMountPath ?? "kubernetes").replace(/^\/+|\/+$/g, ""),
+        role: String(p.roleName),
+        serviceAccount: { namespace: ns, name: serviceAccount },
+        audiences: [String(p.audience ?? "vault")],
+        via: `the Vault CSI provider for ${ns}/${serviceAccount}`,
+      };
+      const objects: Obj[] = parse(String(p.objects ?? "[]")) ?? [];
+      const reads = new Map<string, "read" | "update">();
+      for (const o of objects) reads.set(String(o.secretPath ?? "").replace(/^\/+/, ""), ["POST", "PUT"].includes(String(o.method ?? "GET").toUpperCase()) ? "update" : "read");
+      for (const [path, capability] of reads) this.requests.push({ resource: m.key, cluster: m.cluster, login, path, capability });
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ export const secretReachability: Check = {
   title: "Every ExternalSecret and generator can read what it asks for",
   rationale: "An ExternalSecret that never syncs leaves the workload without its secret: a wrong path (secret/apps vs secret/data/apps), a role bound to another service account, a policy of another environment.",
   fix: "Change the policy, role or store the message names so the login and the grant meet (in the spec: services, environments, vault.auth).",
-  appliesTo: ["ExternalSecret", "VaultDynamicSecret", "SecretStore", "ClusterSecretStore", "ServiceAccount", "vault_kubernetes_auth_backend_role", "vault_policy", "vault_generic_endpoint", "vault_database_secret_backend_role"],
+  appliesTo: ["ExternalSecret", "VaultDynamicSecret", "SecretProviderClass", "SecretStore", "ClusterSecretStore", "ServiceAccount", "vault_kubernetes_auth_backend_role", "vault_policy", "vault_generic_endpoint", "vault_database_secret_backend_role"],
   run(ctx) {
     const v = VaultIndex.of(ctx);
     const out = [...v.storeProblems];

@@ -184,6 +184,15 @@ export function deriveFlows(platform: SynthesizedPlatform, book: AddressBook): D
     }
   }
 
+  // The Vault CSI provider (one pod per node) calls each vault SecretProviderClass's vaultAddress for the pods mounting it.
+  for (const [cluster, objects] of Object.entries(platform.clusters)) {
+    for (const o of objects.filter((x) => x.kind === "SecretProviderClass" && x.spec?.provider === "vault")) {
+      const provider = clientPods(cluster, book.csiProviderNamespace, "Vault CSI provider");
+      need.dns(provider);
+      need.toUrl(provider, o.spec?.parameters?.vaultAddress, `SecretProviderClass ${o.metadata.namespace}/${o.metadata.name}`);
+    }
+  }
+
   // Prometheus scrapes what each ServiceMonitor selects, on the named Service port's target.
   for (const [cluster, objects] of Object.entries(platform.clusters)) {
     for (const sm of objects.filter((o) => o.kind === "ServiceMonitor")) {

@@ -16,6 +16,7 @@ import { deliveryOf } from "../delivery";
 import { deliveredSecrets, type FieldRef } from "./delivered-secrets";
 import { buildVso } from "./vault-secrets-operator";
 import { buildAgentInjectorPatch } from "./agent-injector";
+import { buildSecretProviderClass } from "./secret-provider-class";
 import type { EnvironmentModel, ExternalSecretModel, SecretStoreModel, SecretsManagerStoreModel, ServiceAccountModel, VaultDynamicSecretModel, VaultProviderModel } from "./types";
 import { awsApiCidrs, portOf } from "../network";
 import { workloadIdentityAnnotations } from "./vault-server";
@@ -162,6 +163,7 @@ export function buildEnvironment(spec: PlatformSpec, aws: AwsModel, env: Environ
     ...(vsoServices.length > 0 ? { vso: buildVso(spec, env, vsoServices) } : {}),
     ...(vsoServices.length + injected.length > 0 ? { caSecret: { name: k8sNames.vaultCaConfigMap, pem: spec.vault.tls.caCertificate } } : {}),
     agentInjector: injected.map((svc) => buildAgentInjectorPatch(spec, env, svc)),
+    secretProviderClasses: services.filter((svc) => deliveryOf(spec, env.name, svc) === "csi").map((svc) => buildSecretProviderClass(spec, env, svc)),
     // IRSA credentials come from STS; Pod Identity's from the node's agent (the login itself is signed locally and sent to Vault).
     ...(awsLogin ? { awsEgress: { cidrs: spec.workloadIdentity === "irsa" ? awsApiCidrs(spec) : [], workloadIdentity: spec.workloadIdentity } } : {}),
     // Only services logging in themselves call Vault from the namespace (ESO calls it from its own).

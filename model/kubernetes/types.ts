@@ -240,6 +240,8 @@ export interface EnvironmentModel {
   caSecret?: { name: string; pem: string };
   /** Pod-template patches of the services with delivery agent-injector. */
   agentInjector: AgentInjectorPatchModel[];
+  /** SecretProviderClasses of the services with delivery csi. */
+  secretProviderClasses: SecretProviderClassModel[];
   /** Services logging in with AWS IAM need credentials: from STS with IRSA (cidrs), from the node's agent with Pod Identity (cidrs empty). */
   awsEgress?: { cidrs: string[]; workloadIdentity: "irsa" | "pod-identity" };
   /** How pods of the namespace reach Vault (only when a service there logs in itself): its pods in-cluster, or the addresses vault.externalAddress resolves to. */
@@ -315,4 +317,26 @@ export interface AgentInjectorPatchModel {
   annotations: Record<string, string>;
   /** A projected service-account token with Vault's audience for the agent's login (the default token's audience is the API server's). */
   tokenVolume: { name: string; audience: string; expirationSeconds: number };
+}
+
+/**
+ * A SecretProviderClass (secrets-store.csi.x-k8s.io/v1, provider vault) of one csi service: the
+ * Vault CSI provider logs in as the mounting pod's service account and writes one file per object.
+ */
+export interface SecretProviderClassModel {
+  name: string;
+  service: string;
+  /** The service account of the pods that mount it (the service's Vault role binds only this one). */
+  serviceAccount: string;
+  /** Namespace of the Vault CSI provider pods: they, not the service's pods, call Vault. */
+  providerNamespace: string;
+  parameters: {
+    vaultAddress: string;
+    roleName: string;
+    vaultKubernetesMountPath: string;
+    audience: string;
+    vaultCACertPath: string;
+  };
+  /** One file per key ESO's Secret would hold: objectName <secret>/<key>, read from secretPath's secretKey. */
+  objects: { objectName: string; secretPath: string; secretKey: string }[];
 }

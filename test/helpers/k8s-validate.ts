@@ -33,6 +33,7 @@ const CRD_FILES: Record<string, string> = {
   "secrets.hashicorp.com/VaultStaticSecret": "vault-secrets-operator/secrets.hashicorp.com_vaultstaticsecrets.yaml",
   "secrets.hashicorp.com/VaultDynamicSecret": "vault-secrets-operator/secrets.hashicorp.com_vaultdynamicsecrets.yaml",
   "secrets.hashicorp.com/VaultPKISecret": "vault-secrets-operator/secrets.hashicorp.com_vaultpkisecrets.yaml",
+  "secrets-store.csi.x-k8s.io/SecretProviderClass": "secrets-store-csi-driver/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml",
 };
 
 // kubernetes-models also carries versions removed before 1.28 (policy/v1beta1, batch/v1beta1, ...)
