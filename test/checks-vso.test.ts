@@ -6,7 +6,7 @@ import { neededFlows } from "../checks/cross/vep-x03-needed-flows";
 import { tlsNames } from "../checks/cross/vep-x10-tls-names";
 import { tlsOff } from "../checks/rules/vep-g01-tls-off";
 import type { Check } from "../checks/types";
-import type { Synthesis } from "../lib/synthesis";
+import { type Synthesis, vaultResources } from "../lib/synthesis";
 import { specByName, synthesisOf } from "./helpers/synthesis";
 
 /**
@@ -28,7 +28,8 @@ async function findings(check: Check, edit: (s: Synthesis) => void = () => {}) {
   return report.findings.filter((f) => f.check === check.id).map((f) => `${f.resource}: ${f.message}`);
 }
 const manifest = (s: Synthesis, file: string) => s.kubernetes.manifests[`${ENV}/${file}`];
-const tf = (s: Synthesis, type: string, name: string) => s.terraform.stacks.vault.resource[type][name];
+// Whichever Vault stack holds it (the vso-<env> role and policy live in vault-<env>); the objects are the synthesis's own, so edits stick.
+const tf = (s: Synthesis, type: string, name: string) => vaultResources(s.terraform.stacks).resource[type][name];
 
 describe("VSO secrets: reachability (VEP-X01)", () => {
   it("every VSO object of the example reaches its secret", async () => {
@@ -79,7 +80,7 @@ describe("VSO policy: least privilege (VEP-X02)", () => {
 
   it("without the VaultPKISecret, the PKI grant is unused", async () => {
     const out = await findings(leastPrivilege, (s) => void delete s.kubernetes.manifests[`${ENV}/vaultpkisecret-orders-service-tls.yaml`]);
-    expect(out).toEqual(["vault/vault_policy.policy_vso_production: policy vso-production grants [update] on pki/issue/production-cert, which role vso-production never uses"]);
+    expect(out).toEqual(["vault-production/vault_policy.policy_vso_production: policy vso-production grants [update] on pki/issue/production-cert, which role vso-production never uses"]);
   });
 });
 
