@@ -42,7 +42,7 @@ describe("npm run check", () => {
     const cwd = fresh();
     const r = await runCheck([], cwd);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("shop: 43 checks on the output of reference spec (spec/reference.ts)");
+    expect(r.stdout).toContain("shop: 47 checks on the output of reference spec (spec/reference.ts)");
     expect(r.stdout).toContain("0 errors, 0 warnings, 0 suppressed");
     expect(existsSync(join(cwd, "cdktf.out")) || existsSync(join(cwd, "dist"))).toBe(false);
   });
