@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "@bufbuild/cel";
-import { parseAllDocuments } from "yaml";
+import { strings } from "@bufbuild/cel/ext";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { celFunctionsUsed, celViolations, rulesOf } from "./helpers/cel";
 import { type RenderedObject, synthDist } from "./helpers/dist";
@@ -36,6 +37,19 @@ const crdDocuments = (): { file: string; crd: Json }[] =>
  * libraries (isURL, quantity, ip/cidr, lists, regex, ...) are not part of @bufbuild/cel: a CRD
  * that starts using one needs it added to test/helpers/cel.ts as a tested extension.
  */
+/** The CEL rules the platform writers' XRD and Composition reach (written out: a new one must show up here). */
+const REACHED_BY_WRITERS = [
+  "CompositeResourceDefinition spec.group: self == oldSelf",
+  "CompositeResourceDefinition spec.names: !has(self.singular) || self.singular == self.singular.lowerAscii()",
+  "CompositeResourceDefinition spec.names: self == oldSelf",
+  "CompositeResourceDefinition spec.names: self.plural == self.plural.lowerAscii()",
+  "CompositeResourceDefinition spec.scope: self == oldSelf",
+  "CompositeResourceDefinition spec: !has(self.claimNames)",
+  "CompositeResourceDefinition spec: !has(self.connectionSecretKeys)",
+  "Composition spec.compositeTypeRef: self == oldSelf",
+  "Composition spec: self.mode == 'Pipeline' && has(self.pipeline)",
+];
+
 const SAMPLES: Record<string, string> = {
   "!_": "!false",
   "@in": "'a' in {'a': 1}",
@@ -49,6 +63,8 @@ const SAMPLES: Record<string, string> = {
   size: "size('ab') == 2 && [1].size() == 1",
   "has (macro)": "has({'a': 1}.a) && !has({'a': 1}.b)",
   "filter (macro)": "[1, 2, 3].filter(x, x > 1).size() == 2",
+  // Kubernetes' strings library (Crossplane's XRD names must be lowercase): cel-go's ext.Strings, as @bufbuild/cel/ext's strings.
+  lowerAscii: "'PostgreSQLDatabases'.lowerAscii() == 'postgresqldatabases'",
 };
 
 describe("CEL rules in the CRD copies", () => {
@@ -72,7 +88,7 @@ describe("CEL rules in the CRD copies", () => {
   it("every function, operator and macro the rules use runs in the evaluator (sample expressions)", () => {
     const used = new Set(crds.flatMap(({ crd }) => crd.spec.versions.flatMap((v: Json) => rulesOf(v.schema?.openAPIV3Schema).flatMap((r) => celFunctionsUsed(r.rule.rule)))));
     expect([...used].filter((f) => !(f in SAMPLES)).map((f) => `${f}: no evaluator support known; add an extension and a sample`)).toEqual([]);
-    for (const [name, expr] of Object.entries(SAMPLES)) expect(run(expr, {}), `${name}: ${expr}`).toBe(true);
+    for (const [name, expr] of Object.entries(SAMPLES)) expect(run(expr, {}, { funcs: strings }), `${name}: ${expr}`).toBe(true);
   });
 });
 
@@ -98,6 +114,33 @@ describe.each([
     // does not render (crd, doppler, openBao, pulumi, ...) and aws.customSessionTags. A rendered
     // field that reaches a rule shows up here, evaluated.
     expect([...new Set(reached)]).toEqual([]);
+  });
+});
+
+describe("CEL rules on the rendered custom resources (platform writers example)", () => {
+  it("the XRD and the Composition pass every CEL rule their fields reach, and the rules do run", () => {
+    const { objects } = synthDist(parseYaml(readFileSync(join(ROOT, "examples/platform-writers.yaml"), "utf8")));
+    const reached: string[] = [];
+    const problems = objects.flatMap(({ file, obj }) => {
+      const schema = crdSchema(obj.apiVersion, obj.kind);
+      if (!schema) return [];
+      const stats = { evaluated: [] as string[] };
+      const found = celViolations(schema, obj, "", stats).map((v) => `${file} ${v.at}: ${v.message} (${v.rule})`);
+      reached.push(...stats.evaluated.map((e) => `${obj.kind} ${e}`));
+      return found;
+    });
+    expect(problems).toEqual([]);
+    expect([...new Set(reached)].sort()).toEqual(REACHED_BY_WRITERS);
+  });
+
+  it("a Composition without a pipeline and an XRD with an uppercase plural are refused", () => {
+    const { objects } = synthDist(parseYaml(readFileSync(join(ROOT, "examples/platform-writers.yaml"), "utf8")));
+    const composition = structuredClone(objects.find((o) => o.obj.kind === "Composition")!.obj);
+    delete composition.spec.pipeline;
+    expect(celViolations(crdSchema(composition.apiVersion, composition.kind), composition).map((v) => v.message)).toEqual(["an array of pipeline steps is required in Pipeline mode"]);
+    const xrd = structuredClone(objects.find((o) => o.obj.kind === "CompositeResourceDefinition")!.obj);
+    xrd.spec.names.plural = "PostgreSQLDatabases";
+    expect(celViolations(crdSchema(xrd.apiVersion, xrd.kind), xrd).map((v) => v.message)).toContain("Plural name must be lowercase");
   });
 });
 
