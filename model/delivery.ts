@@ -17,12 +17,10 @@ export function servicesDeliveredBy(spec: Pick<PlatformSpec, "environments" | "s
   return spec.services.filter((s) => s.environments.includes(env) && deliveryOf(spec, env, s) === delivery);
 }
 
-/** Environments where VSO delivers at least one service's secrets (they get a VaultAuth, a VSO role and policy). */
-export function vsoEnvironments(spec: Pick<PlatformSpec, "environments" | "services">): string[] {
-  return spec.environments.filter((e) => servicesDeliveredBy(spec, e.name, "vso").length > 0).map((e) => e.name);
-}
-
-/** Environments where the Vault CSI provider delivers at least one service's secrets (Vault admits the provider's namespace). */
-export function csiEnvironments(spec: Pick<PlatformSpec, "environments" | "services">): string[] {
-  return spec.environments.filter((e) => servicesDeliveredBy(spec, e.name, "csi").length > 0).map((e) => e.name);
+/**
+ * Environments where the given delivery carries at least one service's secrets: VSO there gets a
+ * VaultAuth, a role and a policy; for CSI, Vault admits the provider's namespace.
+ */
+export function environmentsDeliveredBy(spec: Pick<PlatformSpec, "environments" | "services">, delivery: Delivery): string[] {
+  return spec.environments.filter((e) => servicesDeliveredBy(spec, e.name, delivery).length > 0).map((e) => e.name);
 }

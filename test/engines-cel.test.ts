@@ -92,6 +92,20 @@ describe("CEL rules in the CRD copies", () => {
   });
 });
 
+/** Every CEL violation of the rendered custom resources, and the rules their fields reached (`<kind> <rule>`). */
+function celOutcome(objects: RenderedObject[]): { problems: string[]; reached: string[] } {
+  const reached: string[] = [];
+  const problems = objects.flatMap(({ file, obj }) => {
+    const schema = crdSchema(obj.apiVersion, obj.kind);
+    if (!schema) return [];
+    const stats = { evaluated: [] as string[] };
+    const found = celViolations(schema, obj, "", stats).map((v) => `${file} ${v.at}: ${v.message} (${v.rule})`);
+    reached.push(...stats.evaluated.map((e) => `${obj.kind} ${e}`));
+    return found;
+  });
+  return { problems, reached };
+}
+
 describe.each([
   ["reference spec", referenceCopy],
   ["vcluster example", vclusterSpec],
@@ -100,15 +114,7 @@ describe.each([
   beforeAll(() => ({ objects } = synthDist(spec())));
 
   it("no rendered custom resource breaks a CEL rule of its CRD", () => {
-    const reached: string[] = [];
-    const problems = objects.flatMap(({ file, obj }) => {
-      const schema = crdSchema(obj.apiVersion, obj.kind);
-      if (!schema) return [];
-      const stats = { evaluated: [] as string[] };
-      const found = celViolations(schema, obj, "", stats).map((v) => `${file} ${v.at}: ${v.message} (${v.rule})`);
-      reached.push(...stats.evaluated.map((e) => `${obj.kind} ${e}`));
-      return found;
-    });
+    const { problems, reached } = celOutcome(objects);
     expect(problems).toEqual([]);
     // Today's objects set no field that carries a rule: the ESO rules guard providers the platform
     // does not render (crd, doppler, openBao, pulumi, ...) and aws.customSessionTags. A rendered
@@ -120,15 +126,7 @@ describe.each([
 describe("CEL rules on the rendered custom resources (platform writers example)", () => {
   it("the XRD and the Composition pass every CEL rule their fields reach, and the rules do run", () => {
     const { objects } = synthDist(parseYaml(readFileSync(join(ROOT, "examples/platform-writers.yaml"), "utf8")));
-    const reached: string[] = [];
-    const problems = objects.flatMap(({ file, obj }) => {
-      const schema = crdSchema(obj.apiVersion, obj.kind);
-      if (!schema) return [];
-      const stats = { evaluated: [] as string[] };
-      const found = celViolations(schema, obj, "", stats).map((v) => `${file} ${v.at}: ${v.message} (${v.rule})`);
-      reached.push(...stats.evaluated.map((e) => `${obj.kind} ${e}`));
-      return found;
-    });
+    const { problems, reached } = celOutcome(objects);
     expect(problems).toEqual([]);
     expect([...new Set(reached)].sort()).toEqual(REACHED_BY_WRITERS);
   });

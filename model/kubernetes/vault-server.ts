@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { deletionGuardAnnotations, VAULT_DELETION_GUARD } from "./gitops";
 import { quantityBytes } from "../../spec/primitives";
 import type { PlatformSpec } from "../../spec/schema";
-import { csiEnvironments, vsoEnvironments } from "../delivery";
+import { environmentsDeliveredBy } from "../delivery";
 import type { AwsModel } from "../aws";
 import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8sNames, podLabels, VAULT_AUDIT_CLAIM, VAULT_AUDIT_DIR, VAULT_AUDIT_FILE, VAULT_DATA_CLAIM, VAULT_SERVICE_ACCOUNT } from "../names";
 import { type AddressBook, awsEndpointHost, hostOf, IN_CLUSTER_API_HOST, POD_IDENTITY_AGENT, portOf } from "../network";
@@ -228,9 +228,9 @@ export function buildVaultServer(spec: PlatformSpec, aws: AwsModel, vault: Vault
   for (const c of spec.ciConsumers) if (c.auth.method === "kubernetes") clientNamespaces.add(c.auth.namespace);
   // Backstage logs in itself; Crossplane's pushes are made by the ESO controller, already admitted.
   if (spec.platformWriters?.backstage) clientNamespaces.add(spec.platformWriters.backstage.namespace);
-  if (vsoEnvironments(spec).length > 0) clientNamespaces.add(spec.vaultSecretsOperator.namespace);
+  if (environmentsDeliveredBy(spec, "vso").length > 0) clientNamespaces.add(spec.vaultSecretsOperator.namespace);
   // The Vault CSI provider logs in and reads for the pods that mount a SecretProviderClass.
-  if (csiEnvironments(spec).length > 0) clientNamespaces.add(spec.csiProvider.namespace);
+  if (environmentsDeliveredBy(spec, "csi").length > 0) clientNamespaces.add(spec.csiProvider.namespace);
   for (const env of spec.environments) {
     const direct = spec.services.some((s) => s.environments.includes(env.name) && s.vaultLogin !== "none");
     if (env.cluster.type === "primary" && direct) clientNamespaces.add(environmentNamespace(env));

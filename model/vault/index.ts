@@ -18,7 +18,7 @@ import {
 } from "../names";
 import { adminPolicy } from "./admin-policy";
 import { ciPolicy, declaredNeeds, developerPolicy, esoStorePolicy, servicePolicy, servicesIn, sharedServicesUsedIn, snapshotPolicy, vsoPolicy } from "./policies";
-import { servicesDeliveredBy, vsoEnvironments } from "../delivery";
+import { environmentsDeliveredBy, servicesDeliveredBy } from "../delivery";
 import { splitVaultStacks } from "./stacks";
 import { platformWriters, writerPolicy } from "./writers";
 import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
@@ -41,7 +41,7 @@ export function buildVaultModel(spec: PlatformSpec): VaultModel {
 
   const policies = [
     ...spec.environments.map((e) => esoStorePolicy(spec, e.name)),
-    ...vsoEnvironments(spec).map((env) => vsoPolicy(spec, env)),
+    ...environmentsDeliveredBy(spec, "vso").map((env) => vsoPolicy(spec, env)),
     ...spec.services.flatMap((svc) => (svc.vaultLogin === "none" ? [] : svc.environments.map((env) => servicePolicy(spec, env, svc)))),
     ...spec.ciConsumers.map(ciPolicy),
     ...platformWriters(spec).map(writerPolicy),
