@@ -89,11 +89,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const trees: OutputTree[] = [];
   const lines = [`${model.name}: synthesized from ${source}${specPath?.via === "config" ? ` (named in ${CONFIG_FILE})` : ""}`];
   if (only !== "kubernetes") {
-    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: async (tmp) => load.files().writeFiles(tmp, load.files().terraformFiles((await render()).terraform!)) });
+    trees.push({ ...tfOut, record: record("terraform"), carryOver: TERRAFORM_CARRY_OVER, write: async (tmp, previous) => load.files().writeFiles(tmp, load.files().terraformFiles((await render()).terraform!), previous) });
     lines.push(`  terraform:  ${tfOut.dir}/stacks/{${["aws", ...model.vault.stacks.map((s) => s.name)].join(",")}}`);
   }
   if (only !== "terraform") {
-    trees.push({ ...dist, record: record("kubernetes"), write: async (tmp) => load.files().writeFiles(tmp, load.files().kubernetesFiles((await render()).kubernetes!)) });
+    trees.push({ ...dist, record: record("kubernetes"), write: async (tmp, previous) => load.files().writeFiles(tmp, load.files().kubernetesFiles((await render()).kubernetes!), previous) });
     lines.push(`  kubernetes: ${dist.dir}/<cluster>/<component>`);
   }
   const otherLayer = only === "terraform" ? dist : only === "kubernetes" ? tfOut : undefined;

@@ -19,7 +19,7 @@ export function everyContainer(ctx: CheckContext): { m: Manifest; podSpec: Obj; 
 export function goDurationSeconds(text: string): number {
   if (text === "0") return 0;
   const units: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
   for (const m of text.matchAll(re)) {

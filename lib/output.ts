@@ -27,8 +27,12 @@ export interface OutputTree {
   /** The option that named it, for messages (e.g. "--dist"). */
   option: string;
   record: OutputRecord;
-  /** Writes the tree into an empty folder. */
-  write(into: string): void | Promise<void>;
+  /**
+   * Writes the tree into an empty folder. `previous` is the folder being replaced, when it exists and
+   * holds this tool's output of the same layer: a file whose bytes did not change may be hard-linked
+   * from it instead of written again (lib/write-synthesis.ts).
+   */
+  write(into: string, previous?: string): void | Promise<void>;
   /** Relative paths (one `*` segment allowed) carried from the previous tree into the new one. */
   carryOver?: string[];
 }
@@ -252,7 +256,8 @@ function checkOwnership(t: Target): void {
 async function stage(t: Target): Promise<void> {
   try {
     mkdirSync(t.tmp);
-    await t.tree.write(t.tmp);
+    // checkOwnership has accepted the folder: it is absent, empty, or this tool's output of this layer.
+    await t.tree.write(t.tmp, existsSync(t.final) ? t.final : undefined);
     writeFileSync(join(t.tmp, OWNER_MARKER), markerText(t.tree.record));
   } catch (e) {
     if (e instanceof WriteAborted) throw e;

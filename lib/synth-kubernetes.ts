@@ -6,6 +6,7 @@ import type { PlatformChart } from "../charts/platform-chart";
 import type { PlatformModel } from "../model";
 import { buildArgoCd, type ComponentObjects } from "../model/argocd";
 import { resourceWave, SYNC_WAVE_ANNOTATION } from "../model/argocd/waves";
+import { chartObjects, validateApp } from "./kubernetes-json";
 import type { KubernetesSynthesis, Obj } from "./synthesis";
 
 /** File name of an object inside its component folder: <kind>-<name>.yaml. */
@@ -13,9 +14,12 @@ export function manifestFileName(m: { kind: string; metadata: { name: string } }
   return `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`;
 }
 
-function collect(charts: PlatformChart[], manifests: Record<string, Obj>, each?: (m: Obj) => void): void {
+/** How a chart becomes JSON objects: chartObjects, or cdk8s's own chart.toJson() (the tests compare the two). */
+export type ChartRenderer = (chart: PlatformChart) => Obj[];
+
+function collect(charts: PlatformChart[], manifests: Record<string, Obj>, render: ChartRenderer, each?: (m: Obj) => void): void {
   for (const chart of charts) {
-    for (const m of chart.toJson() as Obj[]) {
+    for (const m of render(chart)) {
       each?.(m);
       const key = `${chart.cluster}/${chart.component}/${manifestFileName(m)}`;
       if (key in manifests) throw new Error(`two objects would be written to ${key}`);
@@ -46,13 +50,17 @@ function componentObjects(manifests: Record<string, Obj>): ComponentObjects[] {
  * Renders every chart in memory: one object per `<cluster>/<component>/<kind>-<name>.yaml`, and with
  * spec.gitops the Argo CD objects that deliver them (`argocd/<cluster>/...`, `argocd/bootstrap/...`).
  */
-export function synthKubernetes(model: PlatformModel): KubernetesSynthesis {
+export function synthKubernetes(model: PlatformModel, render: ChartRenderer = chartObjects): KubernetesSynthesis {
   const app = new App();
   const manifests: Record<string, Obj> = {};
-  collect(buildCharts(app, model), manifests, model.gitops ? annotateWave : undefined);
+  const charts = buildCharts(app, model);
+  validateApp(app);
+  collect(charts, manifests, render, model.gitops ? annotateWave : undefined);
   if (model.gitops) {
     const argocd = buildArgoCd(model.gitops, componentObjects(manifests));
-    collect([...argocd.clusters.map((d) => new ArgoCdClusterChart(app, model.name, argocd, d)), new ArgoCdBootstrapChart(app, model.name, argocd)], manifests);
+    const argocdCharts = [...argocd.clusters.map((d) => new ArgoCdClusterChart(app, model.name, argocd, d)), new ArgoCdBootstrapChart(app, model.name, argocd)];
+    validateApp(app);
+    collect(argocdCharts, manifests, render);
   }
   const files = agentInjectorComponents(model);
   return { manifests, ...(Object.keys(files).length > 0 ? { files } : {}) };

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { PlatformModel } from "../model";
 import { AwsStack } from "../stacks/aws-stack";
 import { VaultStack } from "../stacks/vault-stack";
+import { stackJson } from "./stack-json";
 import type { CdktfManifest, TerraformSynthesis } from "./synthesis";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -58,15 +59,25 @@ export function synthTerraform(model: PlatformModel, opts: TerraformSynthOptions
   return withoutTokenStackTraces(() => render(model, opts));
 }
 
-function render(model: PlatformModel, opts: TerraformSynthOptions): TerraformSynthesis {
+/** The model's cdktf stacks, constructed and not yet rendered: aws, vault-core, then one Vault stack per environment. */
+export function terraformStacks(model: PlatformModel, opts: TerraformSynthOptions): TerraformStack[] {
   const root = terraformRoot();
   const backend = { outdir: opts.outDir, ...(opts.stateDir ? { stateDir: opts.stateDir } : {}) };
   new AwsStack(root, { model: model.aws, backend });
   const [core, ...environments] = model.vault.stacks;
   const coreStack = new VaultStack(root, { part: core, backendModel: model.aws.backend, backend });
   for (const part of environments) new VaultStack(root, { part, backendModel: model.aws.backend, backend, after: coreStack });
-  const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
-  for (const stack of stacks) stack.prepareStack();
+  return root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+}
+
+function render(model: PlatformModel, opts: TerraformSynthOptions): TerraformSynthesis {
+  const stacks = terraformStacks(model, opts);
+  const root = stacks[0].node.root;
+  // App.synth calls prepareStack: a backend, then a "preparing" resolve of every element whose only
+  // effect is to register cross-stack references (App.crossStackReference). The stacks share none,
+  // they meet through derived names only (test/stack-json.test.ts holds every reference to its own
+  // stack), so that full extra resolve pass is skipped.
+  for (const stack of stacks) stack.ensureBackendExists();
   const manifest: CdktfManifest = { version: CDKTF_VERSION, stacks: {} };
   const out: Record<string, unknown> = {};
   for (const stack of stacks) {
@@ -89,7 +100,7 @@ function render(model: PlatformModel, opts: TerraformSynthOptions): TerraformSyn
       annotations,
       dependencies: stack.dependencies.map((d) => d.node.path),
     };
-    out[id] = stack.toTerraform();
+    out[id] = stackJson(stack);
   }
   const problems = root.node.validate();
   if (problems.length > 0) throw new Error(`validation failed:\n  ${problems.join("\n  ")}`);
