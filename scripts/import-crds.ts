@@ -5,7 +5,8 @@
 // longer serves are dropped: a construct for them would only produce manifests the API server
 // refuses (ESO v2.9.0 still ships external-secrets.io/v1beta1 with served: false).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linearUndefinedFilter } from "./import-filter";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, parseAllDocuments, stringify } from "yaml";
@@ -43,6 +44,7 @@ try {
     const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) throw new Error(`cdk8s import failed for ${group} (exit ${r.status})`);
   }
+  for (const file of readdirSync(join(tmp, OUT))) writeFileSync(join(tmp, OUT, file), linearUndefinedFilter(readFileSync(join(tmp, OUT, file), "utf8")));
   // Replaced only when every group imported, so a failure leaves the committed modules alone.
   rmSync(join(ROOT, OUT), { recursive: true, force: true });
   cpSync(join(tmp, OUT), join(ROOT, OUT), { recursive: true });

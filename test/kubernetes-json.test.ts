@@ -1,9 +1,10 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
 import { KubeConfigMap } from "cdk8s-plus-28/lib/imports/k8s";
 import { describe, expect, it } from "vitest";
 import { benchmarkSpec } from "../bench/specs";
+import { LINEAR_FILTER, linearUndefinedFilter, QUADRATIC_FILTER } from "../scripts/import-filter";
 import { chartObjects, plainObjectJson, validateApp } from "../lib/kubernetes-json";
 import { synthKubernetes } from "../lib/synth-kubernetes";
 import type { Obj } from "../lib/synthesis";
@@ -71,5 +72,29 @@ describe("chart JSON without cdk8s's per-chart app passes and resolvers (lib/kub
     chart.node.addValidation({ validate: () => ["no objects"] });
     expect(() => validateApp(app)).toThrow("Validation failed with the following errors:\n  [c] no objects");
     expect(() => app.synthYaml()).toThrow("Validation failed with the following errors:\n  [c] no objects");
+  });
+});
+
+describe("generated imports drop undefined fields in one pass (scripts/import-filter.ts)", () => {
+  const reducer = (code: string) => new Function("entries", `return entries${code};`) as (entries: [string, unknown][]) => Record<string, unknown>;
+
+  it("every committed import is post-processed (npm run import:crds applies it)", () => {
+    for (const file of readdirSync(join(ROOT, "imports"))) {
+      const source = readFileSync(join(ROOT, "imports", file), "utf8");
+      expect(source.includes(QUADRATIC_FILTER), file).toBe(false);
+      expect(linearUndefinedFilter(source), file).toBe(source);
+    }
+    expect(readFileSync(join(ROOT, "imports/external-secrets.io.ts"), "utf8").split(LINEAR_FILTER).length).toBeGreaterThan(100);
+  });
+
+  it("the one-pass reduce builds what cdk8s's does: same keys, order, values and property kinds, __proto__ included", () => {
+    const entries: [string, unknown][] = [["b", 1], ["gone", undefined], ["a", { x: 1 }], ["__proto__", "own"], ["n", null], ["z", [1]]];
+    const quadratic = reducer(QUADRATIC_FILTER)(entries);
+    const linear = reducer(LINEAR_FILTER)(entries);
+    expect(Reflect.ownKeys(linear)).toEqual(Reflect.ownKeys(quadratic));
+    expect(Reflect.ownKeys(linear)).toEqual(["b", "a", "__proto__", "n", "z"]);
+    for (const key of Reflect.ownKeys(quadratic)) expect(Object.getOwnPropertyDescriptor(linear, key)).toEqual(Object.getOwnPropertyDescriptor(quadratic, key));
+    expect(Object.getPrototypeOf(linear)).toBe(Object.prototype);
+    expect(JSON.stringify(linear)).toBe(JSON.stringify(quadratic));
   });
 });
