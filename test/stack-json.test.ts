@@ -1,6 +1,11 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { Mount } from "@cdktf/provider-vault/lib/mount";
+import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
+import { benchmarkSpec } from "../bench/specs";
 import { buildPlatformModel } from "../model";
 import { stackJson } from "../lib/stack-json";
 import { synthTerraform, terraformStacks } from "../lib/synth-terraform";
@@ -8,10 +13,10 @@ import { validateSpec } from "../spec/validate";
 import { ROOT } from "./helpers/synth";
 import { specByName } from "./helpers/synthesis";
 
-const specs = ["reference", ...readdirSync(join(ROOT, "examples")).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => `examples/${f}` as const)] as const;
+const specs = ["reference", ...readdirSync(join(ROOT, "examples")).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => `examples/${f}` as const), "benchmark spec, 20 services"] as const;
 
 function modelOf(name: (typeof specs)[number]) {
-  const result = validateSpec(specByName(name));
+  const result = validateSpec(name === "benchmark spec, 20 services" ? benchmarkSpec({ services: 20 }) : specByName(name));
   if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.problems)}`);
   return buildPlatformModel(result.spec);
 }
@@ -32,6 +37,35 @@ describe("stack JSON without cdktf's extra resolve passes (lib/stack-json.ts)", 
     const stacks = terraformStacks(model, { outDir: "cdktf.out" });
     for (const stack of stacks) stack.prepareStack();
     for (const stack of stacks) expect(stackJson(stack), stack.node.id).toEqual(stack.toTerraform());
+  });
+
+  it("tokens of every kind (strings, numbers, lists, maps, in keys, inside plain data, in overrides) render as toTerraform renders them", () => {
+    const root = new Construct(undefined as unknown as Construct, "");
+    root.node.setContext("cdktfVersion", "0.21.0");
+    const stack = new TerraformStack(root, "tokens");
+    new VaultProvider(stack, "vault", {});
+    const name = new TerraformVariable(stack, "name", { type: "string" });
+    const ttl = new TerraformVariable(stack, "ttl", { type: "number" });
+    const headers = new TerraformVariable(stack, "headers", { type: "list(string)" });
+    const options = new TerraformVariable(stack, "options", { type: "map(string)" });
+    const first = new Mount(stack, "first", { path: `kv-${name.stringValue}`, type: "kv", maxLeaseTtlSeconds: ttl.numberValue, allowedResponseHeaders: headers.listValue, options: options.value });
+    const second = new Mount(stack, "second", {
+      path: "plain",
+      type: "kv",
+      description: `after ${first.path} 1e3`,
+      auditNonHmacRequestKeys: ["plain", first.accessor, Fn.lower(name.stringValue)],
+      options: { version: "2", [name.stringValue]: "keyed", nested: Token.asString({ a: first.id }) },
+      defaultLeaseTtlSeconds: Fn.sum([ttl.numberValue, 1]),
+      dependsOn: [first],
+    });
+    second.addOverride("lifecycle.replace_triggered_by", [`${first.terraformResourceType}.${first.friendlyUniqueId}`]);
+    stack.addOverride("locals.derived", `${second.path}-${ttl.numberValue}`);
+    new TerraformOutput(stack, "out", { value: second.accessor });
+    stack.prepareStack();
+    const fast = stackJson(stack);
+    expect(fast).toEqual(stack.toTerraform());
+    expect(JSON.stringify(fast)).toContain("${var.name}");
+    expect(JSON.stringify(fast)).toContain("${vault_mount.first.accessor}");
   });
 
   // Skipping prepareStack's preparing pass is sound only while no reference crosses stacks: cdktf would
