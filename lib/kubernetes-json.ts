@@ -1,12 +1,13 @@
-import { ApiObject, type App, Chart } from "cdk8s";
+import { ApiObject, Chart } from "cdk8s";
+import type { IConstruct } from "constructs";
 import type { Obj } from "./synthesis";
 
 /**
  * Chart JSON as cdk8s renders it (cdk8s 2.70.106, pinned), at a fraction of the cost:
  *
  * - Chart.toJson prepares and validates the whole app for every chart it renders (App._synthChart),
- *   so rendering N charts walked the app N times; here the app is validated once, with cdk8s's
- *   message. Its dependency pass only orders a chart's objects, and every object gets its own file.
+ *   so rendering N charts walked the app N times; here each construct is validated once, with
+ *   cdk8s's message. Its dependency pass only orders a chart's objects, and every object gets its own file.
  * - ApiObject.toJson resolves every value through the app's resolvers, looking the app up from the
  *   object anew for each value. The objects the model renders in bulk (ExternalSecrets, service
  *   accounts, generators) are plain data: for those the resolve is a deep copy, so they are
@@ -17,12 +18,12 @@ import type { Obj } from "./synthesis";
  * test/kubernetes-json.test.ts holds every object of the reference, the examples and a benchmark
  * spec to byte-identical JSON against chart.toJson().
  */
-export function validateApp(app: App): void {
-  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+export function validateConstructs(scopes: IConstruct[]): void {
+  const errors = scopes.flatMap((s) => s.node.findAll()).flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join("\n  ")}`);
 }
 
-/** The objects of one chart (not of charts nested in it), rendered; call validateApp first. */
+/** The objects of one chart (not of charts nested in it), rendered; validate its constructs first. */
 export function chartObjects(chart: Chart): Obj[] {
   return chart.node
     .findAll()

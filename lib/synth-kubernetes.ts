@@ -6,7 +6,7 @@ import type { PlatformChart } from "../charts/platform-chart";
 import type { PlatformModel } from "../model";
 import { buildArgoCd, type ComponentObjects } from "../model/argocd";
 import { resourceWave, SYNC_WAVE_ANNOTATION } from "../model/argocd/waves";
-import { chartObjects, validateApp } from "./kubernetes-json";
+import { chartObjects, validateConstructs } from "./kubernetes-json";
 import type { KubernetesSynthesis, Obj } from "./synthesis";
 
 /** File name of an object inside its component folder: <kind>-<name>.yaml. */
@@ -54,12 +54,12 @@ export function synthKubernetes(model: PlatformModel, render: ChartRenderer = ch
   const app = new App();
   const manifests: Record<string, Obj> = {};
   const charts = buildCharts(app, model);
-  validateApp(app);
+  validateConstructs([app]);
   collect(charts, manifests, render, model.gitops ? annotateWave : undefined);
   if (model.gitops) {
     const argocd = buildArgoCd(model.gitops, componentObjects(manifests));
     const argocdCharts = [...argocd.clusters.map((d) => new ArgoCdClusterChart(app, model.name, argocd, d)), new ArgoCdBootstrapChart(app, model.name, argocd)];
-    validateApp(app);
+    validateConstructs(argocdCharts);
     collect(argocdCharts, manifests, render);
   }
   const files = agentInjectorComponents(model);

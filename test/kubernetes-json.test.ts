@@ -5,13 +5,11 @@ import { KubeConfigMap } from "cdk8s-plus-28/lib/imports/k8s";
 import { describe, expect, it } from "vitest";
 import { benchmarkSpec } from "../bench/specs";
 import { LINEAR_FILTER, linearUndefinedFilter, QUADRATIC_FILTER } from "../scripts/import-filter";
-import { chartObjects, plainObjectJson, validateApp } from "../lib/kubernetes-json";
+import { chartObjects, plainObjectJson, validateConstructs } from "../lib/kubernetes-json";
 import { synthKubernetes } from "../lib/synth-kubernetes";
 import type { Obj } from "../lib/synthesis";
-import { buildPlatformModel } from "../model";
 import type { PlatformSpecInput } from "../spec/schema";
-import { validateSpec } from "../spec/validate";
-import { ROOT } from "./helpers/synth";
+import { modelOf, ROOT } from "./helpers/synth";
 import { specByName } from "./helpers/synthesis";
 
 const examples = readdirSync(join(ROOT, "examples")).filter((f) => /\.(ya?ml|json)$/.test(f));
@@ -20,12 +18,6 @@ const specs: [string, () => PlatformSpecInput][] = [
   ...examples.map((f) => [`examples/${f}`, () => specByName(`examples/${f}`)] as [string, () => PlatformSpecInput]),
   ["benchmark spec, 20 services", () => benchmarkSpec({ services: 20 })],
 ];
-
-function modelOf(input: PlatformSpecInput) {
-  const result = validateSpec(input);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return buildPlatformModel(result.spec);
-}
 
 describe("chart JSON without cdk8s's per-chart app passes and resolvers (lib/kubernetes-json.ts)", () => {
   let plain = 0;
@@ -66,12 +58,16 @@ describe("chart JSON without cdk8s's per-chart app passes and resolvers (lib/kub
     expect(Object.keys(byName.plain.data)).toEqual(["a", "b"]);
   });
 
-  it("validates the app once, with cdk8s's message", () => {
+  it("validates with cdk8s's message", () => {
     const app = new App();
     const chart = new Chart(app, "c");
     chart.node.addValidation({ validate: () => ["no objects"] });
-    expect(() => validateApp(app)).toThrow("Validation failed with the following errors:\n  [c] no objects");
-    expect(() => app.synthYaml()).toThrow("Validation failed with the following errors:\n  [c] no objects");
+    const later = new Chart(app, "later");
+    new ApiObject(later, "cm", { apiVersion: "v1", kind: "ConfigMap" }).node.addValidation({ validate: () => ["empty"] });
+    expect(() => validateConstructs([app])).toThrow("Validation failed with the following errors:\n  [c] no objects\n  [later/cm] empty");
+    // The charts added after the first render (Argo CD's) are validated on their own.
+    expect(() => validateConstructs([later])).toThrow("Validation failed with the following errors:\n  [later/cm] empty");
+    expect(() => app.synthYaml()).toThrow("Validation failed with the following errors:\n  [c] no objects\n  [later/cm] empty");
   });
 });
 

@@ -6,20 +6,14 @@ import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from "c
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { benchmarkSpec } from "../bench/specs";
-import { buildPlatformModel } from "../model";
 import { stackJson } from "../lib/stack-json";
 import { synthTerraform, terraformStacks } from "../lib/synth-terraform";
-import { validateSpec } from "../spec/validate";
-import { ROOT } from "./helpers/synth";
+import { modelOf, ROOT } from "./helpers/synth";
 import { specByName } from "./helpers/synthesis";
 
 const specs = ["reference", ...readdirSync(join(ROOT, "examples")).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => `examples/${f}` as const), "benchmark spec, 20 services"] as const;
 
-function modelOf(name: (typeof specs)[number]) {
-  const result = validateSpec(name === "benchmark spec, 20 services" ? benchmarkSpec({ services: 20 }) : specByName(name));
-  if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.problems)}`);
-  return buildPlatformModel(result.spec);
-}
+const modelNamed = (name: (typeof specs)[number]) => modelOf(name === "benchmark spec, 20 services" ? benchmarkSpec({ services: 20 }) : specByName(name));
 
 type StackDoc = { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
 
@@ -33,7 +27,7 @@ function declared(doc: StackDoc): Set<string> {
 
 describe("stack JSON without cdktf's extra resolve passes (lib/stack-json.ts)", () => {
   it.each(specs)("%s: every stack renders exactly as App.synth's prepareStack + toTerraform", (name) => {
-    const model = modelOf(name);
+    const model = modelNamed(name);
     const stacks = terraformStacks(model, { outDir: "cdktf.out" });
     for (const stack of stacks) stack.prepareStack();
     for (const stack of stacks) expect(stackJson(stack), stack.node.id).toEqual(stack.toTerraform());
@@ -71,14 +65,14 @@ describe("stack JSON without cdktf's extra resolve passes (lib/stack-json.ts)", 
   // Skipping prepareStack's preparing pass is sound only while no reference crosses stacks: cdktf would
   // have wired one through an output and remote state, here it would stay a dangling address.
   it.each(specs)("%s: every resource or data source a stack references is declared in that stack", (name) => {
-    const { stacks } = synthTerraform(modelOf(name), { outDir: "cdktf.out" });
+    const { stacks } = synthTerraform(modelNamed(name), { outDir: "cdktf.out" });
     const { dangling, references } = crossStackReferences(stacks as Record<string, StackDoc>);
     expect(dangling).toEqual([]);
     expect(references).toBeGreaterThan(0);
   });
 
   it("finds a reference to what another stack declares", () => {
-    const { stacks } = synthTerraform(modelOf("reference"), { outDir: "cdktf.out" });
+    const { stacks } = synthTerraform(modelNamed("reference"), { outDir: "cdktf.out" });
     const docs = structuredClone(stacks) as Record<string, StackDoc>;
     const [type, byName] = Object.entries(docs["vault-core"].resource!).find(([t]) => t === "vault_mount")!;
     const foreign = `${type}.${Object.keys(byName)[0]}`;
