@@ -1,3 +1,4 @@
+import { importEsm } from "../lib/import-esm";
 import type { Obj, Synthesis } from "../lib/synthesis";
 import { type SynthesizedPlatform } from "./network/inventory";
 import { plainHcl } from "./plain-hcl";
@@ -5,7 +6,7 @@ import { type AclRule, rulesFromParsedHcl } from "./vault-acl";
 
 /** HashiCorp's HCL parser, loaded on first use: importing it starts its WebAssembly runtime (about 0.3 s). */
 let hcl2json: Promise<typeof import("@cdktf/hcl2json")> | undefined;
-const parseHcl = async (file: string, text: string): Promise<Obj> => (await (hcl2json ??= import("@cdktf/hcl2json"))).parse(file, text);
+const parseHcl = async (file: string, text: string): Promise<Obj> => (await (hcl2json ??= importEsm<typeof import("@cdktf/hcl2json")>("@cdktf/hcl2json"))).parse(file, text);
 
 /** Set on a policy Vault's parser refuses (hand-edited output): its rules are empty, VEP-G04 reports it. */
 export const UNPARSED = "(unparsed)";

@@ -2,6 +2,7 @@ import type { Synthesis } from "../lib/synthesis";
 import { CHECKS } from "./catalogue";
 import { CheckContext } from "./context";
 import type { Check, Finding } from "./types";
+import { compareStrings } from "../lib/compare";
 
 export interface Suppressed {
   finding: Finding;
@@ -54,7 +55,7 @@ export async function runChecks(synthesis: Synthesis, opts: { checks?: Check[]; 
   }
   const rank = { error: 0, warning: 1, info: 2 };
   const order = (f: Finding) => `${rank[f.severity]} ${f.check} ${f.resource} ${f.message}`;
-  findings.sort((a, b) => order(a).localeCompare(order(b)));
+  findings.sort((a, b) => compareStrings(order(a), order(b)));
   return { platform: synthesis.model.name, checks, findings, suppressed };
 }
 

@@ -1,5 +1,6 @@
 import type { PlatformSpec } from "../spec/schema";
 import { derivedAwsNames, iamEndpointHost, isLoopback, vclusterService } from "./names";
+import { compareStrings } from "../lib/compare";
 
 /**
  * The address book: where every host the platform's configuration names lives, from the spec.
@@ -102,7 +103,7 @@ export function buildAddressBook(spec: PlatformSpec): AddressBook {
 
   return {
     primaryCluster: spec.cluster.name,
-    hosts: Object.fromEntries([...hosts.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    hosts: Object.fromEntries([...hosts.entries()].sort(([a], [b]) => compareStrings(a, b))),
     clusterDns: { ...CLUSTER_DNS, labels: { ...CLUSTER_DNS.labels } },
     ...(spec.workloadIdentity === "pod-identity" ? { podIdentityAgent: { cidrs: [...POD_IDENTITY_AGENT.cidrs], port: POD_IDENTITY_AGENT.port } } : {}),
     aws: { region: spec.aws.region, dnsSuffix: awsDnsSuffix(spec) },

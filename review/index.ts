@@ -8,6 +8,7 @@ import { networkFindings } from "./network";
 import { type PlanJson, terraformChanges } from "./terraform";
 import type { Review, ReviewFinding } from "./types";
 import { vaultFindings } from "./vault";
+import { compareStrings } from "../lib/compare";
 
 export interface ReviewOptions {
   /** Names of the two sides, for the heading (e.g. "main (3f2a1c0)", "working tree"). */
@@ -30,7 +31,7 @@ export async function reviewSyntheses(base: Synthesis, head: Synthesis, opts: Re
   const [b, h] = [await CheckContext.of(base), await CheckContext.of(head)];
   const changes = [...terraformChanges(base, head, opts.awsPlan), ...kubernetesChanges(base, head)];
   const findings: ReviewFinding[] = [...awsFindings(b, h, changes), ...vaultFindings(b, h), ...kubernetesFindings(base, head), ...networkFindings(b, h)];
-  findings.sort((x, y) => ORDER[x.weight] - ORDER[y.weight] || x.layer.localeCompare(y.layer) || x.resource.localeCompare(y.resource) || x.message.localeCompare(y.message));
+  findings.sort((x, y) => ORDER[x.weight] - ORDER[y.weight] || compareStrings(x.layer, y.layer) || compareStrings(x.resource, y.resource) || compareStrings(x.message, y.message));
   const notes: string[] = [];
   if (opts.awsPlan) notes.push("AWS actions come from the Terraform plan given with --aws-plan (terraform show -json).");
   if (opts.baseModel === false) notes.push("The base trees came without their spec: day-2 notes are left out (give --base-spec).");

@@ -4,6 +4,7 @@ import { Inventory } from "../checks/network/inventory";
 import type { ClusterNetwork, Endpoint, Flow, PodEndpoint, Protocol } from "../checks/network/types";
 import { asList, type Obj } from "./fields";
 import type { ReviewFinding } from "./types";
+import { compareStrings } from "../lib/compare";
 
 /**
  * Network-flow broadening, by the NetworkPolicy evaluator (checks/network/evaluate.ts, Kubernetes
@@ -64,7 +65,7 @@ function ports(sides: Side[], vaultPods: PodEndpoint[]): { port: number; protoco
     }
   }
   for (const p of vaultPods) for (const n of p.ports ?? []) out.set(`${n.port}/${n.protocol}`, { port: n.port, protocol: n.protocol });
-  return [...out.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+  return [...out.values()].sort((a, b) => a.port - b.port || compareStrings(a.protocol, b.protocol));
 }
 
 /** The Vault pods' reachability in both directions, per probe and port, on one side. */

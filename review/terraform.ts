@@ -1,6 +1,7 @@
 import type { Synthesis } from "../lib/synthesis";
 import { changedFields, type Obj } from "./fields";
 import type { Action, Layer, ResourceChange } from "./types";
+import { compareStrings } from "../lib/compare";
 
 /** A Terraform resource of one side: `<stack>/<type>.<name>`. */
 export interface TfEntry {
@@ -62,5 +63,5 @@ export function terraformChanges(base: Synthesis, head: Synthesis, awsPlan?: Pla
     const action = planAction(rc.change.actions);
     if (action) out.push({ layer: "aws", action, resource: `aws/${rc.address}`, fields: action === "change" || action === "replace" ? changedFields(rc.change.before, rc.change.after) : [] });
   }
-  return out.sort((x, y) => x.resource.localeCompare(y.resource));
+  return out.sort((x, y) => compareStrings(x.resource, y.resource));
 }

@@ -3,6 +3,7 @@ import { VaultIndex } from "../checks/cross/vault-index";
 import { type AclRule, capabilitiesFor } from "../checks/vault-acl";
 import { asList, type Obj } from "./fields";
 import type { ReviewFinding } from "./types";
+import { compareStrings } from "../lib/compare";
 
 /**
  * Vault policies compared by what they allow, with Vault's ACL rules (checks/vault-acl.ts), never
@@ -32,7 +33,7 @@ export function capabilityChanges(before: AclRule[], after: AclRule[], extraPath
   for (const r of [...before, ...after]) probes.set(r.path, representative(r.path));
   for (const p of extraPaths) probes.set(p, p);
   const out: CapabilityChange[] = [];
-  for (const [shown, path] of [...probes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [shown, path] of [...probes].sort(([a], [b]) => compareStrings(a, b))) {
     const b = effective(before, path);
     const a = effective(after, path);
     const added = [...a].filter((c) => !b.has(c)).sort();

@@ -10,6 +10,7 @@ import { linearUndefinedFilter } from "./import-filter";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, parseAllDocuments, stringify } from "yaml";
+import { compareStrings } from "../lib/compare";
 
 const ROOT = resolve(__dirname, "..");
 const OUT = "imports";
@@ -37,7 +38,7 @@ const groups = crdsByGroup(files);
 const tmp = mkdtempSync(join(tmpdir(), "vep-crds-"));
 const cli = require.resolve("cdk8s-cli/package.json").replace(/package\.json$/, "bin/cdk8s");
 try {
-  for (const [group, crds] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [group, crds] of [...groups].sort(([a], [b]) => compareStrings(a, b))) {
     const joined = join(tmp, `${group}.yaml`);
     writeFileSync(joined, crds.map((crd) => stringify(crd, { lineWidth: 0 })).join("---\n"));
     const args = [cli, "import", "--no-check-upgrade", "--language", "typescript", "--output", join(tmp, OUT), "--no-save", joined];

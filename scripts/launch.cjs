@@ -1,8 +1,10 @@
 // Runs a command line from its compiled bundle: `node scripts/launch.cjs <main|check|review> [args]`
 // (npm run synth / check / review, cdktf.json, cdk8s.yaml). The bundle is rebuilt first when any of
-// its sources changed (scripts/build.cjs), so a stale bundle is never run.
+// its sources changed (scripts/build.cjs), so a stale bundle is never run, and compiled from its
+// V8 code cache (scripts/load-bundle.cjs).
 "use strict";
 const { fresh, ENTRIES } = require("./build.cjs");
+const { loadBundle } = require("./load-bundle.cjs");
 
 const [entry, ...args] = process.argv.slice(2);
 if (!ENTRIES.includes(entry)) {
@@ -10,5 +12,11 @@ if (!ENTRIES.includes(entry)) {
   process.exitCode = 2;
 } else {
   process.argv.splice(2, 1);
-  require(fresh(entry)).cli(args);
+  fresh(entry).then(
+    (bundle) => loadBundle(bundle, { partial: args.includes("--help") || args.includes("-h") }).cli(args),
+    (e) => {
+      console.error(`could not build the ${entry} bundle (scripts/build.cjs): ${e.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

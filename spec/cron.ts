@@ -1,5 +1,9 @@
 import { CronExpressionParser } from "cron-parser";
 
+// The copy of luxon cron-parser itself requires (an import would bundle its ES build beside it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Settings } = require("luxon") as typeof import("luxon");
+
 /**
  * Kubernetes CronJob schedules. The API server parses `spec.schedule` with robfig/cron v3's
  * standard parser (`cron.ParseStandard`) and, for a new object, refuses any schedule containing
@@ -45,6 +49,22 @@ function fieldProblems(text: string, field: (typeof FIELDS)[number]): string[] {
   });
 }
 
+/**
+ * cron-parser computes with luxon, which asks Intl for the system's locale and IANA zones when none
+ * is given: starting ICU costs about 30 ms of every run. The schedules' runs depend on neither, so
+ * parse with a fixed locale, a fixed start and UTC (the fixed-offset zone, which equals the
+ * CronJobs' Etc/UTC).
+ */
+function parseCron(schedule: string, currentDate: Date) {
+  const locale = Settings.defaultLocale;
+  Settings.defaultLocale = "en-US";
+  try {
+    return CronExpressionParser.parse(schedule, { tz: "UTC", currentDate });
+  } finally {
+    Settings.defaultLocale = locale;
+  }
+}
+
 /** Why Kubernetes would refuse the schedule of a new CronJob; empty when it is accepted. */
 export function cronScheduleProblems(schedule: string): string[] {
   if (schedule.includes("TZ")) return ["no TZ= or CRON_TZ= in the schedule: the CronJob's timeZone sets the zone"];
@@ -55,7 +75,7 @@ export function cronScheduleProblems(schedule: string): string[] {
   const problems = fields.flatMap((f, i) => fieldProblems(f, FIELDS[i]!));
   if (problems.length) return problems;
   try {
-    CronExpressionParser.parse(trimmed, { tz: "Etc/UTC" });
+    parseCron(trimmed, new Date(0));
   } catch (e) {
     return [`cron-parser refuses it: ${(e as Error).message}`];
   }
@@ -64,6 +84,6 @@ export function cronScheduleProblems(schedule: string): string[] {
 
 /** The next `count` run times of a valid schedule in UTC (for reviews and tests). */
 export function nextRuns(schedule: string, from: Date, count: number): string[] {
-  const it = CronExpressionParser.parse(schedule.trim(), { tz: "Etc/UTC", currentDate: from });
+  const it = parseCron(schedule.trim(), from);
   return Array.from({ length: count }, () => it.next().toISOString() ?? "");
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { importEsm } from "../lib/import-esm";
 import { referenceSpec } from "./reference";
 import type { PlatformSpec } from "./schema";
 import { parseJsonText, parseYamlText, SourceErrorList, tsTransformProblems } from "./source-errors";
@@ -119,7 +120,7 @@ async function readSpecFile(path: string, abs: string): Promise<unknown> {
       let mod: Record<string, unknown>;
       try {
         // tsx's loader, started only for a TypeScript or JavaScript spec (main.ts itself runs under tsx/cjs).
-        const { tsImport } = await import("tsx/esm/api");
+        const { tsImport } = await importEsm<typeof import("tsx/esm/api")>("tsx/esm/api");
         mod = (await tsImport(pathToFileURL(abs).href, __filename)) as Record<string, unknown>;
       } catch (e) {
         throw new SpecError(path, tsTransformProblems(e, abs));

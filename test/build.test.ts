@@ -1,23 +1,13 @@
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { launch, ROOT } from "./helpers/synth";
+import { launch, projectCopy, ROOT, runNode } from "./helpers/synth";
 import { treeHash } from "./helpers/tree";
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "vep-build-"));
 
-function node(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const node = runNode;
 
 /** Runs main.ts from the sources with a hook that records every module the run loaded. */
 async function loadedModules(args: string[]): Promise<string[]> {
@@ -70,12 +60,7 @@ describe("the compiled command lines (scripts/build.cjs, scripts/launch.cjs)", (
   });
 
   it("a source change (an edit, a git pull) rebuilds the bundle before it runs; an unchanged project reuses it", async () => {
-    // A copy of the project's sources with their own build/ (node_modules shared).
-    const project = freshDir();
-    for (const entry of ["main.ts", "check.ts", "review.ts", "lib", "model", "spec", "stacks", "charts", "checks", "imports", "review", "scripts", "package.json", "tsconfig.json"]) {
-      cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
-    }
-    symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
+    const project = projectCopy();
     const help = () => node([join(project, "scripts/launch.cjs"), "main", "--help"], { cwd: project });
     const first = await help();
     expect(first.status, first.stderr).toBe(0);

@@ -4,6 +4,7 @@ import { identityChanges } from "./identity";
 import type { Day2Check, Day2Note } from "./types";
 import { vaultConfigChanges } from "./vault-config";
 import { vaultServerChanges } from "./vault-server";
+import { compareStrings } from "../../lib/compare";
 
 export type { Day2Note } from "./types";
 
@@ -16,5 +17,5 @@ const CHECKS: Day2Check[] = [identityChanges, vaultServerChanges, environmentCha
  */
 export function day2Notes(base: PlatformModel, head: PlatformModel): Day2Note[] {
   const order = { error: 0, warning: 1, info: 2 } as const;
-  return CHECKS.flatMap((check) => check(base, head)).sort((a, b) => order[a.severity] - order[b.severity] || a.id.localeCompare(b.id));
+  return CHECKS.flatMap((check) => check(base, head)).sort((a, b) => order[a.severity] - order[b.severity] || compareStrings(a.id, b.id));
 }

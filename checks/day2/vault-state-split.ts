@@ -1,6 +1,7 @@
 import { isVaultStack, type Obj } from "../../lib/synthesis";
 import { vaultStackNames } from "../../model/names";
 import { type Day2Note, runbook } from "./types";
+import { compareStrings } from "../../lib/compare";
 
 const addresses = (json: Obj): string[] => Object.entries<Record<string, unknown>>(json?.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs ?? {}).map((name) => `${type}.${name}`));
 
@@ -19,7 +20,7 @@ export function vaultStateSplitNotes(base: Record<string, Obj>, head: Record<str
     .filter(([name]) => isVaultStack(name))
     .map(([name, json]) => [name, addresses(json).filter((a) => old.has(a)).length] as const)
     .filter(([, n]) => n > 0)
-    .sort(([a], [b]) => (a === vaultStackNames.core ? -1 : b === vaultStackNames.core ? 1 : a.localeCompare(b)));
+    .sort(([a], [b]) => (a === vaultStackNames.core ? -1 : b === vaultStackNames.core ? 1 : compareStrings(a, b)));
   if (moves.length === 0) return [];
   return [
     {

@@ -3,6 +3,7 @@ import { argoNames, k8sNames } from "../names";
 import { ESO_CHART, ESO_CHART_CLUSTER_KINDS, ESO_CHART_NAMESPACED_KINDS, esoChartValues, esoIgnoredDifferences, ESO_SYNC_OPTIONS } from "./external-secrets-operator";
 import type { ApplicationModel, ArgoCdModel, ClusterDeliveryModel, ComponentObjects, GitopsModel, GroupKind, ProjectModel } from "./types";
 import { APPLICATION_WAVES } from "./waves";
+import { compareStrings } from "../../lib/compare";
 
 export type { ArgoCdModel, ComponentObjects, GitopsModel } from "./types";
 
@@ -40,7 +41,7 @@ function componentWave(component: string): number {
 }
 
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
-const byGroupKind = (a: GroupKind, b: GroupKind) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind);
+const byGroupKind = (a: GroupKind, b: GroupKind) => compareStrings(a.group, b.group) || compareStrings(a.kind, b.kind);
 
 function uniqueKinds(objects: ComponentObjects["objects"]): GroupKind[] {
   const seen = new Map<string, GroupKind>();
@@ -52,7 +53,7 @@ function uniqueKinds(objects: ComponentObjects["objects"]): GroupKind[] {
 function mainNamespace(objects: ComponentObjects["objects"]): string {
   const counts = new Map<string, number>();
   for (const o of objects) if (o.namespace) counts.set(o.namespace, (counts.get(o.namespace) ?? 0) + 1);
-  return [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? "default";
+  return [...counts].sort(([a, x], [b, y]) => y - x || compareStrings(a, b))[0]?.[0] ?? "default";
 }
 
 /** An Application per component folder, and an AppProject that permits exactly what the folder renders, where it renders it. */
@@ -117,7 +118,7 @@ export function buildArgoCd(g: GitopsModel, components: ComponentObjects[]): Arg
   const clusters: ClusterDeliveryModel[] = g.clusters.map(({ name: cluster, primary, server }) => {
     const deliveries = components
       .filter((c) => c.cluster === cluster)
-      .sort((a, b) => a.component.localeCompare(b.component))
+      .sort((a, b) => compareStrings(a.component, b.component))
       .map((c) => componentDelivery(g, server, c));
     if (!primary) deliveries.unshift(esoDelivery(g, cluster, server));
     const rootName = argoNames.root(g.project, cluster);

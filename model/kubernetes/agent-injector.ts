@@ -2,6 +2,7 @@ import type { EnvironmentSpec, PlatformSpec, ServiceSpec } from "../../spec/sche
 import { k8sNames, kubernetesAuthMount, serviceAccountName, vaultActiveAddress, vaultLoginAudiences, vaultNames } from "../names";
 import { type DeliveredSecret, deliveredSecrets, type FieldRef } from "./delivered-secrets";
 import type { AgentInjectorPatchModel } from "./types";
+import { compareStrings } from "../../lib/compare";
 
 const A = "vault.hashicorp.com";
 /** Where the agent mounts the tls-secret (vault-k8s agent-inject/agent: /vault/tls). */
@@ -46,7 +47,7 @@ export function buildAgentInjectorPatch(spec: PlatformSpec, env: EnvironmentSpec
       ...(d.template ? Object.keys(d.template((x) => x)).map((k): [string, (f: FieldRef) => string] => [k, (f) => d.template!(f)[k]]) : []),
       ...(d.template ? d.keepFields : d.source.kind === "kv" ? d.source.keys : []).map((k): [string, (f: FieldRef) => string] => [k, (f) => f(k)]),
     ];
-    keys.sort(([a], [b]) => a.localeCompare(b)).forEach(([key, render], i) => {
+    keys.sort(([a], [b]) => compareStrings(a, b)).forEach(([key, render], i) => {
       const id = `${d.name}-${i}`;
       annotations[`${A}/agent-inject-secret-${id}`] = agentPath(d);
       annotations[`${A}/agent-inject-template-${id}`] = agentTemplate(d, render);

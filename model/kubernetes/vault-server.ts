@@ -8,6 +8,7 @@ import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8s
 import { type AddressBook, awsEndpointHost, hostOf, IN_CLUSTER_API_HOST, POD_IDENTITY_AGENT, portOf } from "../network";
 import type { VaultModel } from "../vault";
 import type { EgressRule, HousekeepingModel, NetworkPeer, ServiceAccountModel, VaultServerModel } from "./types";
+import { compareStrings } from "../../lib/compare";
 
 /** Paths inside the Vault pods. */
 export const VAULT_PATHS = {
@@ -193,7 +194,7 @@ export function vaultEgress(spec: PlatformSpec, vault: VaultModel, book: Address
   return [...byPort.entries()]
     .sort(([a], [b]) => a - b)
     .map(([port, r]) => ({
-      peers: [...r.peers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p),
+      peers: [...r.peers.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, p]) => p),
       ports: [{ protocol: "TCP" as const, port }],
       purposes: [...r.purposes].sort(),
     }));

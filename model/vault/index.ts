@@ -25,6 +25,7 @@ import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
 import { goDuration } from "../durations";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
 import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, OidcRole, TokenSettings, TransitKey, VaultModel } from "./types";
+import { compareStrings } from "../../lib/compare";
 
 export type { VaultModel } from "./types";
 
@@ -252,7 +253,7 @@ function transitSection(spec: PlatformSpec): Pick<VaultModel, "transit"> {
       keys.push({ name: vaultNames.transitKey(env.name, k.name), environment: env.name, ...settings, ...(min ? { minDecryptionVersion: min } : {}) });
     }
   }
-  return keys.length > 0 ? { transit: { mount: VAULT_MOUNTS.transit, keys: keys.sort((a, b) => a.name.localeCompare(b.name)) } } : {};
+  return keys.length > 0 ? { transit: { mount: VAULT_MOUNTS.transit, keys: keys.sort((a, b) => compareStrings(a.name, b.name)) } } : {};
 }
 
 function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
@@ -273,7 +274,7 @@ function kvSecrets(spec: PlatformSpec): KvSecretEntry[] {
       entries.push({ path: kvPaths.sharedService(shared, env.name), environment: env.name, keys: SHARED_SERVICE_KEYS[kind], owner: `shared-service ${shared}`, casRequired: cas.get(env.name)!, rotationPeriod: sharedServiceRotationPeriod(s) });
     }
   }
-  return entries.sort((a, b) => a.path.localeCompare(b.path));
+  return entries.sort((a, b) => compareStrings(a.path, b.path));
 }
 
 function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentSpec>): Pick<VaultModel, "database"> {
@@ -331,8 +332,8 @@ function databaseSection(spec: PlatformSpec, envByName: Map<string, EnvironmentS
     database: {
       mount: VAULT_MOUNTS.database,
       passwordPolicy: { name: vaultNames.passwordPolicy, policy: PASSWORD_POLICY_HCL },
-      connections: [...connections.values()].sort((a, b) => a.name.localeCompare(b.name)),
-      roles: roles.sort((a, b) => a.name.localeCompare(b.name)),
+      connections: [...connections.values()].sort((a, b) => compareStrings(a.name, b.name)),
+      roles: roles.sort((a, b) => compareStrings(a.name, b.name)),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -41,6 +41,28 @@ export function synthTerraformToTemp(input: PlatformSpecInput): string {
   const out = join(root, "cdktf.out");
   writeFiles(out, terraformFiles(synthTerraform(modelOf(input), { outDir: out, stateDir: root })));
   return out;
+}
+
+/** Runs `node <args>` without blocking the test worker; resolves with its exit status and output. */
+export function runNode(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A copy of the project's sources in a temporary folder, with its own build/ (node_modules shared). */
+export function projectCopy(): string {
+  const project = mkdtempSync(join(tmpdir(), "vep-project-"));
+  for (const entry of ["main.ts", "check.ts", "review.ts", "lib", "model", "spec", "stacks", "charts", "checks", "imports", "review", "scripts", "package.json", "tsconfig.json"]) {
+    cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
+  return project;
 }
 
 /** The command line as `npm run <script>` runs it: the compiled bundle, rebuilt when stale (scripts/launch.cjs). */

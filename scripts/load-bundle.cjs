@@ -1,0 +1,101 @@
+// Loads a command-line bundle (build/<entry>.js) as require() would, but compiled from a V8 code
+// cache kept beside it (build/<entry>.js.<flags>.cache): parsing and compiling the 4 MB bundle is a fifth of
+// a reference synth, and with the cache V8 deserializes the compiled functions instead.
+//
+// V8 checks a cache against its own version and flags and the source's length only, not its
+// content, so the cache names the exact bundle file it was made from (size, mtime, inode: a rebuild
+// writes a new file) and anything else is ignored. Nor does a release build of V8 verify the data:
+// damaged data aborts the process in the deserializer, so the header carries the data's digest and
+// a cache that does not match it is never handed to V8. It is written when a run ends (then it holds
+// every function the run compiled) if there was none, if V8 refused it, if it names another
+// bundle, or if it came from a run that failed or only printed its help (such a run compiles less
+// of the bundle) and this one succeeded; atomically, so concurrent runs never read half a file.
+// A read-only build/ only costs the speed-up.
+//
+// Node 20 drops a cached script's dynamic-import callback, so the bundles hold no import()
+// (scripts/build.cjs refuses them): ES modules load through lib/esm-import.cjs.
+"use strict";
+const { createHash } = require("node:crypto");
+const { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { dirname } = require("node:path");
+const vm = require("node:vm");
+
+const MAGIC = "vep-code-cache-1";
+
+/** The bundle file's identity: a rebuild renames a new file into place. */
+const identity = (stat) => `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+
+const digest = (data) => createHash("sha1").update(data).digest("hex");
+
+/** The cache's header ({ magic, bundle, status, digest }) and V8's data, or undefined when unreadable or damaged. */
+function readCache(path) {
+  let bytes;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const end = bytes.indexOf(10);
+  if (end < 0) return undefined;
+  try {
+    const header = JSON.parse(bytes.toString("utf8", 0, end));
+    const data = bytes.subarray(end + 1);
+    return header.magic === MAGIC && header.digest === digest(data) ? { header, data } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(path, header, data) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ magic: MAGIC, ...header, digest: digest(data) })}\n`), data]));
+    renameSync(tmp, path);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * The cache file for this process's flags: V8 refuses a cache made under other flags, so each set of
+ * Node options (`node --max-semi-space-size=1 ...`, NODE_OPTIONS) keeps its own instead of all
+ * rewriting one.
+ */
+function cacheFile(file) {
+  const flags = `${process.execArgv.join(" ")}\n${process.env.NODE_OPTIONS ?? ""}`;
+  return `${file}.${createHash("sha256").update(flags).digest("hex").slice(0, 12)}.cache`;
+}
+
+/**
+ * Runs the bundle's module code and returns its exports. `partial`: this run does little of the
+ * bundle's work (--help), so its cache counts as a failed run's and the next real run replaces it.
+ */
+function loadBundle(file, { partial = false, cachePath = cacheFile(file) } = {}) {
+  const fd = openSync(file, "r");
+  let source;
+  let bundle;
+  try {
+    bundle = identity(fstatSync(fd));
+    // The bundles are pure ASCII (esbuild's charset: "ascii"), so latin1 decodes them exactly, and faster.
+    source = readFileSync(fd, "latin1");
+  } finally {
+    closeSync(fd);
+  }
+  const cache = readCache(cachePath);
+  const usable = cache?.header.bundle === bundle ? cache : undefined;
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: usable?.data });
+  const stale = !usable || script.cachedDataRejected === true;
+  process.once("exit", (code) => {
+    const status = partial ? "partial" : code;
+    if (stale || (usable.header.status !== 0 && status === 0)) writeCache(cachePath, { bundle, status }, script.createCachedData());
+  });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(dirname(file));
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
+  return mod.exports;
+}
+
+module.exports = { cacheFile, loadBundle, readCache };
