@@ -72,8 +72,14 @@ function resourcesPerStack(outDir: string): Record<string, number> {
   return stacks;
 }
 
-async function benchSize(size: string, runs: number): Promise<Row> {
-  const dir = mkdtempSync(join(tmpdir(), `vep-bench-${size}-`));
+/**
+ * Every run's folders stay until the whole bench has run (main removes them): on a disk like this
+ * machine's (ext4), creating files within a minute or so of deleting many costs several times as
+ * much (inode allocation skips the recently freed ones), so removing one run's 30,000 files would
+ * slow the next run's synth into new folders with the bench's own clean-up.
+ */
+async function benchSize(size: string, runs: number, root: string): Promise<Row> {
+  const dir = mkdtempSync(join(root, `${size}-`));
   const services = size === "reference" ? 0 : Number(size);
   // The reference runs exactly as `npm run synth` does (the bundled TypeScript spec); the others from JSON.
   const base = size === "reference" ? referenceSpec : benchmarkSpec({ services });
@@ -95,9 +101,7 @@ async function benchSize(size: string, runs: number): Promise<Row> {
     const baseTrees = `${join(out, "cdktf.out")},${join(out, "dist")}`;
     row.review.push(await node("review", [head, "--base-dir", baseTrees, "--base-spec", baseSpec, "--output", join(out, "review")], [0, 3]));
     if (i === runs - 1) row.stacks = resourcesPerStack(join(out, "cdktf.out"));
-    rmSync(out, { recursive: true, force: true });
   }
-  rmSync(dir, { recursive: true, force: true });
   return row;
 }
 
@@ -158,14 +162,20 @@ async function main(): Promise<void> {
   await fresh("main"); // built before anything is timed
   // One unmeasured round writes the bundles' V8 code caches, as a user's first run after an
   // install or a pull does (that run is about 0.15 s slower); every measured run starts from them.
-  process.stderr.write("bench: warming the code caches ...\n");
-  await benchSize("reference", 1);
+  const root = mkdtempSync(join(tmpdir(), "vep-bench-"));
   const rows: Row[] = [];
-  for (const size of sizes) {
-    process.stderr.write(`bench: ${size} ...\n`);
-    rows.push(await benchSize(size, runs));
+  let cdktf: Sample[] | undefined;
+  try {
+    process.stderr.write("bench: warming the code caches ...\n");
+    await benchSize("reference", 1, root);
+    for (const size of sizes) {
+      process.stderr.write(`bench: ${size} ...\n`);
+      rows.push(await benchSize(size, runs, root));
+    }
+    cdktf = values["no-cdktf"] ? undefined : (process.stderr.write("bench: npx cdktf synth ...\n"), await cdktfSynth(runs));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
-  const cdktf = values["no-cdktf"] ? undefined : (process.stderr.write("bench: npx cdktf synth ...\n"), await cdktfSynth(runs));
   const text = table(rows, cdktf, runs);
   console.log(text);
   if (values.write) {

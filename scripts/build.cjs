@@ -11,7 +11,7 @@
 // any difference (a git pull, an edit, npm ci) means the bundles are rebuilt before use. A file
 // edited by hand inside node_modules is not noticed: `npm run build` rebuilds.
 "use strict";
-const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
@@ -98,6 +98,8 @@ async function build() {
   const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("slim:")).map(stampedFile), "package.json", "scripts/build.cjs"];
   const inputs = Object.fromEntries([...new Set(files)].sort().map((f) => [f, stamp(join(ROOT, f))]));
   for (const e of ENTRIES) renameSync(join(tmp, `${e}.js`), join(OUT, `${e}.js`));
+  // The old bundles' code caches (scripts/load-bundle.cjs) name files that are gone.
+  for (const f of readdirSync(OUT)) if (f.endsWith(".cache")) rmSync(join(OUT, f), { force: true });
   // What each bundle is made of, for `npx esbuild --analyze`-style inspection (DEVELOPERS.md).
   writeFileSync(join(OUT, "metafile.json"), JSON.stringify(result.metafile));
   writeFileSync(join(tmp, "inputs.json"), JSON.stringify({ esbuild: esbuild.version, inputs }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,8 @@ import { treeHash } from "./helpers/tree";
 const freshDir = () => mkdtempSync(join(tmpdir(), "vep-build-"));
 
 const node = runNode;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { readCache } = require("../scripts/load-bundle.cjs") as { readCache: (path: string) => { header: { bundle: string } } | undefined };
 
 /** Runs main.ts from the sources with a hook that records every module the run loaded. */
 async function loadedModules(args: string[]): Promise<string[]> {
@@ -76,6 +78,12 @@ describe("the compiled command lines (scripts/build.cjs, scripts/launch.cjs)", (
     const second = await help();
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain("RENDER ONE LAYER (CDKTF.JSON AND CDK8S.YAML USE THIS)");
+    // The bundle has the same size as before: only the cache's record of the file tells them apart.
+    // The rebuild removed the old bundle's cache, and the run wrote one for the new bundle.
+    const caches = readdirSync(join(project, "build")).filter((f) => f.endsWith(".cache"));
+    expect(caches).toHaveLength(1);
+    const bundle = statSync(join(project, "build/main.js"));
+    expect(readCache(join(project, "build", caches[0]))?.header.bundle).toBe(`${bundle.size}:${bundle.mtimeMs}:${bundle.ino}`);
 
     // A change deep in an imported file counts too.
     const cli = join(project, "lib/cli.ts");
