@@ -4,6 +4,7 @@ import { parseAllDocuments } from "yaml";
 import type { PlatformModel } from "../model";
 import { OWNER_MARKER } from "./output";
 import type { CdktfManifest, Obj, Synthesis } from "./synthesis";
+import { readOwnYaml } from "./yaml-read";
 
 /** An output folder that cannot be read as a synthesis (exit 2). */
 export class LoadError extends Error {}
@@ -31,7 +32,13 @@ export function loadSynthesis(outDir: string, distDir: string, model: PlatformMo
       const relPath = rel ? `${rel}/${name}` : name;
       if (statSync(join(distDir, relPath)).isDirectory()) walk(relPath);
       else if (/\.ya?ml$/.test(name) && name !== "kustomization.yaml") {
-        const docs = parseAllDocuments(readFileSync(join(distDir, relPath), "utf8"));
+        const text = readFileSync(join(distDir, relPath), "utf8");
+        const own = readOwnYaml(text);
+        if (own) {
+          manifests[relPath] = own;
+          continue;
+        }
+        const docs = parseAllDocuments(text);
         const list = Array.isArray(docs) ? docs : [docs];
         list.forEach((doc, i) => {
           if (doc.errors.length > 0) throw new LoadError(`--dist ${distDir}: ${relPath}: ${doc.errors[0].message}`);
