@@ -71,40 +71,43 @@ async function build() {
   const esbuild = require("esbuild");
   const tmp = join(OUT, `.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ENTRIES.map((e) => `${e}.ts`),
-    outdir: tmp,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
-    mainFields: ["module", "main"],
-    external: EXTERNAL,
-    // Start-up reads and parses the whole bundle: without whitespace and comments it is a third
-    // smaller and pure ASCII (comments with non-ASCII characters made Node decode a two-byte
-    // string). Identifiers are not minified, so function and class names stay as written (cdk8s
-    // checks constructor names, messages quote them) without keepNames' runtime wrappers.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    charset: "ascii",
-    plugins: [slim],
-    metafile: true,
-    logLevel: "error",
-  });
-  const dynamic = Object.entries(result.metafile.inputs).flatMap(([file, input]) => input.imports.filter((i) => i.kind === "dynamic-import" && i.external).map((i) => `${file}: import("${i.path}")`));
-  if (dynamic.length > 0) throw new Error(`the bundles must not hold import() (scripts/load-bundle.cjs says why; use lib/import-esm.ts):\n  ${dynamic.join("\n  ")}`);
-  const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("slim:")).map(stampedFile), "package.json", "scripts/build.cjs"];
-  const inputs = Object.fromEntries([...new Set(files)].sort().map((f) => [f, stamp(join(ROOT, f))]));
-  for (const e of ENTRIES) renameSync(join(tmp, `${e}.js`), join(OUT, `${e}.js`));
-  // The old bundles' code caches (scripts/load-bundle.cjs) name files that are gone.
-  for (const f of readdirSync(OUT)) if (f.endsWith(".cache")) rmSync(join(OUT, f), { force: true });
-  // What each bundle is made of, for `npx esbuild --analyze`-style inspection (DEVELOPERS.md).
-  writeFileSync(join(OUT, "metafile.json"), JSON.stringify(result.metafile));
-  writeFileSync(join(tmp, "inputs.json"), JSON.stringify({ esbuild: esbuild.version, inputs }));
-  renameSync(join(tmp, "inputs.json"), INPUTS);
-  rmSync(tmp, { recursive: true, force: true });
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: ENTRIES.map((e) => `${e}.ts`),
+      outdir: tmp,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
+      mainFields: ["module", "main"],
+      external: EXTERNAL,
+      // Start-up reads and parses the whole bundle: without whitespace and comments it is a third
+      // smaller and pure ASCII (comments with non-ASCII characters made Node decode a two-byte
+      // string). Identifiers are not minified, so function and class names stay as written (cdk8s
+      // checks constructor names, messages quote them) without keepNames' runtime wrappers.
+      minifyWhitespace: true,
+      minifySyntax: true,
+      charset: "ascii",
+      plugins: [slim],
+      metafile: true,
+      logLevel: "error",
+    });
+    const dynamic = Object.entries(result.metafile.inputs).flatMap(([file, input]) => input.imports.filter((i) => i.kind === "dynamic-import" && i.external).map((i) => `${file}: import("${i.path}")`));
+    if (dynamic.length > 0) throw new Error(`the bundles must not hold import() (scripts/load-bundle.cjs says why; use lib/import-esm.ts):\n  ${dynamic.join("\n  ")}`);
+    const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("slim:")).map(stampedFile), "package.json", "scripts/build.cjs"];
+    const inputs = Object.fromEntries([...new Set(files)].sort().map((f) => [f, stamp(join(ROOT, f))]));
+    for (const e of ENTRIES) renameSync(join(tmp, `${e}.js`), join(OUT, `${e}.js`));
+    // The old bundles' code caches (scripts/load-bundle.cjs) name files that are gone.
+    for (const f of readdirSync(OUT)) if (f.endsWith(".cache")) rmSync(join(OUT, f), { force: true });
+    // What each bundle is made of, for `npx esbuild --analyze`-style inspection (DEVELOPERS.md).
+    writeFileSync(join(OUT, "metafile.json"), JSON.stringify(result.metafile));
+    writeFileSync(join(tmp, "inputs.json"), JSON.stringify({ esbuild: esbuild.version, inputs }));
+    renameSync(join(tmp, "inputs.json"), INPUTS);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** True when the bundles exist and no input changed since they were built. */

@@ -127,6 +127,7 @@ describe("the V8 code cache beside each bundle (scripts/load-bundle.cjs)", () =>
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('could not build the main bundle (scripts/build.cjs): the bundles must not hold import()');
     expect(r.stderr).toContain('main.ts: import("node:os")');
+    expect(readdirSync(join(project, "build")).filter((f) => f.startsWith(".tmp-")), "no half-built folder is left").toEqual([]);
   });
 });
 
