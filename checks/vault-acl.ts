@@ -1,3 +1,5 @@
+import { compareStrings } from "../lib/compare";
+
 /**
  * Vault's ACL semantics, for checking generated policies: which capabilities a token with a set
  * of policies has on a request path (vault/acl.go: NewACL, AllowOperation, CheckAllowedFromNonExactPaths).
@@ -56,7 +58,7 @@ export function comparePriority(a: string, b: string): number {
   const pb = wildcardSegments(b);
   if (pa !== pb) return pa > pb ? -1 : 1;
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a, b);
 }
 
 /** Capabilities granted on `path` by the union of the given rules (from one or several policies). */

@@ -1,5 +1,35 @@
 import { fastYaml } from "./yaml-fast";
 
+/** Thrown where the text leaves the subset; readOwnYaml turns it into undefined. */
+class Unreadable extends Error {}
+const fail = (): never => {
+  throw new Unreadable();
+};
+
+const scalar = (s: string): unknown => {
+  if (s.startsWith('"')) return s.length >= 2 && s.endsWith('"') && !s.slice(1, -1).includes('"') ? s.slice(1, -1) : fail();
+  if (s === "null") return null;
+  if (s === "true" || s === "false") return s === "true";
+  if (/^-?(?:0|[1-9][0-9]*)$/.test(s)) return Number(s);
+  return s;
+};
+
+/** Splits "key: value" or "key:" at the key's end; undefined when the text is no mapping entry. */
+const entry = (s: string): { key: string; rest: string } | undefined => {
+  let end: number;
+  if (s.startsWith('"')) {
+    end = s.indexOf('"', 1) + 1;
+    if (end === 0 || s[end] !== ":") return undefined;
+  } else {
+    const sep = s.indexOf(": ");
+    end = sep >= 0 ? sep : s.endsWith(":") ? s.length - 1 : -1;
+    if (end < 0) return undefined;
+  }
+  const key = scalar(s.slice(0, end));
+  if (typeof key !== "string" || key === "__proto__") fail();
+  return { key: key as string, rest: s.slice(end + 1) };
+};
+
 /**
  * Reads back a manifest this tool wrote: the block YAML `fastYaml` emits (two-space indent, plain or
  * double-quoted one-line scalars, `[]`/`{}` for empty collections), parsed directly instead of by
@@ -14,35 +44,6 @@ export function readOwnYaml(text: string): Record<string, unknown> | undefined {
   const lines = text.split("\n");
   lines.pop();
   let line = 0;
-
-  class Unreadable extends Error {}
-  const fail = (): never => {
-    throw new Unreadable();
-  };
-
-  const scalar = (s: string): unknown => {
-    if (s.startsWith('"')) return s.length >= 2 && s.endsWith('"') && !s.slice(1, -1).includes('"') ? s.slice(1, -1) : fail();
-    if (s === "null") return null;
-    if (s === "true" || s === "false") return s === "true";
-    if (/^-?(?:0|[1-9][0-9]*)$/.test(s)) return Number(s);
-    return s;
-  };
-
-  /** Splits "key: value" or "key:" at the key's end; undefined when the text is no mapping entry. */
-  const entry = (s: string): { key: string; rest: string } | undefined => {
-    let end: number;
-    if (s.startsWith('"')) {
-      end = s.indexOf('"', 1) + 1;
-      if (end === 0 || s[end] !== ":") return undefined;
-    } else {
-      const sep = s.indexOf(": ");
-      end = sep >= 0 ? sep : s.endsWith(":") ? s.length - 1 : -1;
-      if (end < 0) return undefined;
-    }
-    const key = scalar(s.slice(0, end));
-    if (typeof key !== "string" || key === "__proto__") fail();
-    return { key: key as string, rest: s.slice(end + 1) };
-  };
 
   /** The text of the current line from column `col`, when the line is indented exactly `col`. */
   const at = (col: number): string | undefined => {

@@ -64,7 +64,7 @@ function writeCache(path, header, data) {
  */
 function cacheFile(file) {
   const flags = `${process.execArgv.join(" ")}\n${process.env.NODE_OPTIONS ?? ""}`;
-  return `${file}.${createHash("sha256").update(flags).digest("hex").slice(0, 12)}.cache`;
+  return `${file}.${digest(flags).slice(0, 12)}.cache`;
 }
 
 /**

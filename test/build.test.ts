@@ -2,14 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { launch, projectCopy, ROOT, runNode } from "./helpers/synth";
+import { bundleIdentity, launch, projectCopy, readCodeCache, ROOT, runNode } from "./helpers/synth";
 import { treeHash } from "./helpers/tree";
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "vep-build-"));
 
 const node = runNode;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { readCache } = require("../scripts/load-bundle.cjs") as { readCache: (path: string) => { header: { bundle: string } } | undefined };
 
 /** Runs main.ts from the sources with a hook that records every module the run loaded. */
 async function loadedModules(args: string[]): Promise<string[]> {
@@ -82,8 +80,7 @@ describe("the compiled command lines (scripts/build.cjs, scripts/launch.cjs)", (
     // The rebuild removed the old bundle's cache, and the run wrote one for the new bundle.
     const caches = readdirSync(join(project, "build")).filter((f) => f.endsWith(".cache"));
     expect(caches).toHaveLength(1);
-    const bundle = statSync(join(project, "build/main.js"));
-    expect(readCache(join(project, "build", caches[0]))?.header.bundle).toBe(`${bundle.size}:${bundle.mtimeMs}:${bundle.ino}`);
+    expect(readCodeCache(join(project, "build", caches[0]))?.header.bundle).toBe(bundleIdentity(join(project, "build/main.js")));
 
     // A change deep in an imported file counts too.
     const cli = join(project, "lib/cli.ts");

@@ -2,20 +2,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { launch, projectCopy, referenceCopy, ROOT, runNode } from "./helpers/synth";
+import { bundleIdentity, launch, projectCopy, readCodeCache, referenceCopy, ROOT, runNode } from "./helpers/synth";
 import { treeHash } from "./helpers/tree";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { readCache } = require("../scripts/load-bundle.cjs") as { readCache: (path: string) => { header: { bundle: string; status: number | "partial" }; data: Buffer } | undefined };
+const readCache = readCodeCache;
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "vep-bundle-"));
 
 const node = runNode;
 
-const identity = (file: string) => {
-  const s = statSync(file);
-  return `${s.size}:${s.mtimeMs}:${s.ino}`;
-};
+const identity = bundleIdentity;
 
 describe("the V8 code cache beside each bundle (scripts/load-bundle.cjs)", () => {
   let project: string;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -63,6 +63,16 @@ export function projectCopy(): string {
   }
   symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
   return project;
+}
+
+/** A code cache file as scripts/load-bundle.cjs reads it: its header and V8's data, undefined when unreadable or damaged. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const readCodeCache = (require("../../scripts/load-bundle.cjs") as { readCache: (path: string) => { header: { bundle: string; status: number | "partial" }; data: Buffer } | undefined }).readCache;
+
+/** The identity a code cache records for its bundle file (size, mtime, inode), computed here from the file. */
+export function bundleIdentity(file: string): string {
+  const s = statSync(file);
+  return `${s.size}:${s.mtimeMs}:${s.ino}`;
 }
 
 /** The command line as `npm run <script>` runs it: the compiled bundle, rebuilt when stale (scripts/launch.cjs). */
