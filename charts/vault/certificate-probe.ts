@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { IntOrString, KubeConfigMap, KubeDeployment, KubeService } from "cdk8s-plus-28/lib/imports/k8s";
 import type { Construct } from "constructs";
-import { stringify } from "yaml";
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme } from "../../imports/monitoring.coreos.com";
+import { manifestYaml } from "../../lib/yaml-fast";
 import { CA_CONFIGMAP } from "../../model/kubernetes/external-secrets";
 import type { CertificateProbeModel } from "../../model/kubernetes/types";
 import { guaranteed } from "../resources/compute-resources";
@@ -20,7 +20,7 @@ const NOBODY = 65534;
 
 /** One module: a TCP connection with a TLS handshake verified against the Vault CA, SNI = the target's name. */
 function blackboxConfig(p: CertificateProbeModel): string {
-  return stringify({
+  return manifestYaml({
     modules: {
       [p.module]: {
         prober: "tcp",
