@@ -11,8 +11,8 @@
 // any difference (a git pull, an edit, npm ci) means the bundles are rebuilt before use. A file
 // edited by hand inside node_modules is not noticed: `npm run build` rebuilds.
 "use strict";
-const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
-const { join, resolve } = require("node:path");
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { dirname, join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
 const OUT = join(ROOT, "build");
@@ -21,6 +21,9 @@ const ENTRIES = ["main", "check", "review"];
 // Loaded at run time from node_modules, not bundled: tsx loads .ts specs and the base's reference
 // spec (it needs its own esbuild binary); @cdktf/hcl2json reads its WebAssembly next to its code.
 const EXTERNAL = ["tsx", "tsx/*", "esbuild", "@cdktf/hcl2json"];
+
+/** Each bundle is one function expression taking CommonJS's module arguments (scripts/load-bundle.cjs calls it). */
+const BUNDLE_WRAPPER = { head: "(function (exports, require, module, __filename, __dirname) {", tail: "\n})" };
 
 /** The file whose stamp stands for an input: itself, or for a package's file the package's package.json. */
 function stampedFile(input) {
@@ -34,10 +37,11 @@ function stamp(file) {
 }
 
 /**
- * Dependency code no run executes, left out of the bundles (node_modules stays as installed; the
- * tests run the full modules too, and test/build.test.ts compares the bundle's output with them):
- * zod's 40 message locales (the spec's messages are English: zod registers en itself), and the zip
- * library cdktf's TerraformAsset would archive folders with (this project has no assets).
+ * Dependency code no run executes, left out of the bundles or loaded only when called (node_modules
+ * stays as installed; the tests run the full modules too, and test/build.test.ts compares the
+ * bundle's output with them): zod's 40 message locales (the spec's messages are English: zod
+ * registers en itself), cdktf's token creation stacks, its JSON writer's sorting library, and the
+ * zip library cdktf's TerraformAsset would archive folders with (this project has no assets).
  */
 const SLIMMED = [
   {
@@ -47,11 +51,49 @@ const SLIMMED = [
     resolveDir: (importer) => join(importer, "../../locales"),
   },
   {
+    // Every cdktf token records the full stack it was created at, formatted (V8 computes source
+    // positions for every function on it): a tenth of a reference synth, and only ever shown in
+    // the message of a token that fails to resolve. cdktf leaves out an empty stack itself.
+    filter: /\/stack-trace$/,
+    importer: /node_modules\/cdktf\/lib\/(tokens\/(private\/)?)?[^/]+\.js$/,
+    contents: "exports.captureStackTrace = () => [];",
+  },
+  {
+    // cdktf's own file writer (app.synth(), which lib/synth-terraform.ts does not call) sorts JSON
+    // with json-stable-stringify, whose dependencies (get-intrinsic and a dozen more) set up
+    // polyfill tables when loaded: loaded on its first call instead.
+    filter: /^json-stable-stringify$/,
+    importer: /node_modules\/cdktf\/lib\/.+\.js$/,
+    contents: 'module.exports = function stringify(...args) { return require("json-stable-stringify")(...args); };',
+    resolveDir: (importer) => dirname(importer),
+  },
+  {
     filter: /^archiver$/,
     importer: /node_modules\/cdktf\/lib\/private\/fs\.js$/,
     contents: 'module.exports = () => { throw new Error("archiver is left out of the vault-eks-platform bundles (scripts/build.cjs): cdktf assets are not supported"); };',
   },
 ];
+
+/**
+ * Packages a dependency carries its own copy of, at the same version as the project's: bundled once.
+ * cdk8s ships yaml inside its package (jsii bundles its dependencies), and both copies ran their module code.
+ */
+const DEDUPED = [{ name: "yaml", inside: "cdk8s" }];
+
+const dedupe = {
+  name: "dedupe",
+  setup(b) {
+    const version = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
+    for (const { name, inside } of DEDUPED) {
+      const nested = join(ROOT, "node_modules", inside, "node_modules", name);
+      const top = join(ROOT, "node_modules", name);
+      // A different version (after an upgrade of either) is bundled as it is: two copies, both right.
+      if (!existsSync(nested) || version(nested) !== version(top)) continue;
+      const filter = new RegExp(`^${name}(/.*)?$`);
+      b.onResolve({ filter }, (args) => (args.importer.startsWith(join(ROOT, "node_modules", inside, "/")) && args.pluginData !== dedupe ? b.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: dedupe }) : undefined));
+    }
+  },
+};
 
 const slim = {
   name: "slim",
@@ -65,6 +107,21 @@ const slim = {
     });
   },
 };
+
+/**
+ * esbuild's `__toESM(require(...))`, which each `import { X } from "<CommonJS package>"` compiles to,
+ * copies the package's whole export table into a new object, one getter closure per export, for
+ * every importing file: 15 of our files import cdk8s-plus-28's k8s module (582 exports), and the
+ * reference synth made 12,800 such getters. For a module compiled from ES modules (`__esModule`,
+ * as cdktf, cdk8s and the providers are) the copy only forwards reads to the module itself, so the
+ * helper returns the module instead; other modules still get a copy with their `default`.
+ */
+function directInterop(bundle) {
+  const helper = /var __toESM=\((\w+),(\w+),(\w+)\)=>\(/g;
+  const found = bundle.match(helper) ?? [];
+  if (found.length !== 1) throw new Error(`scripts/build.cjs: expected esbuild's __toESM helper once in a bundle, found it ${found.length} times (esbuild ${require("esbuild").version}): update directInterop`);
+  return bundle.replace(helper, (_, mod, isNodeMode, target) => `var __toESM=(${mod},${isNodeMode},${target})=>!${isNodeMode}&&${mod}!=null&&${mod}.__esModule?${mod}:(`);
+}
 
 /** Builds every bundle now; the files appear together with their inputs record. */
 async function build() {
@@ -90,7 +147,11 @@ async function build() {
       minifyWhitespace: true,
       minifySyntax: true,
       charset: "ascii",
-      plugins: [slim],
+      // The module wrapper is part of the file: scripts/load-bundle.cjs compiles the text as read,
+      // instead of a 3 MB concatenation V8 would first have to copy into one flat string.
+      banner: { js: BUNDLE_WRAPPER.head },
+      footer: { js: BUNDLE_WRAPPER.tail },
+      plugins: [slim, dedupe],
       metafile: true,
       logLevel: "error",
     });
@@ -98,6 +159,7 @@ async function build() {
     if (dynamic.length > 0) throw new Error(`the bundles must not hold import() (scripts/load-bundle.cjs says why; use lib/import-esm.ts):\n  ${dynamic.join("\n  ")}`);
     const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("slim:")).map(stampedFile), "package.json", "scripts/build.cjs"];
     const inputs = Object.fromEntries([...new Set(files)].sort().map((f) => [f, stamp(join(ROOT, f))]));
+    for (const e of ENTRIES) writeFileSync(join(tmp, `${e}.js`), directInterop(readFileSync(join(tmp, `${e}.js`), "latin1")), "latin1");
     for (const e of ENTRIES) renameSync(join(tmp, `${e}.js`), join(OUT, `${e}.js`));
     // The old bundles' code caches (scripts/load-bundle.cjs) name files that are gone.
     for (const f of readdirSync(OUT)) if (f.endsWith(".cache")) rmSync(join(OUT, f), { force: true });
@@ -138,7 +200,7 @@ async function fresh(entry) {
   return join(OUT, `${entry}.js`);
 }
 
-module.exports = { build, fresh, isFresh, ENTRIES, OUT };
+module.exports = { BUNDLE_WRAPPER, build, directInterop, fresh, isFresh, ENTRIES, OUT };
 
 if (require.main === module) {
   mkdirSync(OUT, { recursive: true });

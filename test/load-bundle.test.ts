@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bundleIdentity, launch, projectCopy, readCodeCache, referenceCopy, ROOT, runNode } from "./helpers/synth";
 import { treeHash } from "./helpers/tree";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { BUNDLE_WRAPPER, directInterop } = require("../scripts/build.cjs") as { BUNDLE_WRAPPER: { head: string }; directInterop: (bundle: string) => string };
 
 const readCache = readCodeCache;
 
@@ -42,6 +44,17 @@ describe("the V8 code cache beside each bundle (scripts/load-bundle.cjs)", () =>
     expect(await synth(freshDir())).toEqual(first);
     expect(cacheFileId(path), "an accepted cache is left as it is").toBe(written);
     expect(Object.keys(first.k8s).length).toBeGreaterThan(100);
+  });
+
+  it("the bundle is the module function itself, and the cache's V8 data starts on a 16-byte boundary (V8 copies unaligned data)", async () => {
+    await synth(freshDir());
+    const bundle = readFileSync(join(project, "build/main.js"), "latin1");
+    expect(bundle.startsWith(BUNDLE_WRAPPER.head)).toBe(true);
+    expect(bundle.trimEnd().endsWith("})")).toBe(true);
+    const raw = readFileSync(cachePath());
+    const dataStart = raw.indexOf(10) + 1;
+    expect(dataStart % 16).toBe(0);
+    expect(raw.subarray(dataStart).equals(readCache(cachePath())!.data)).toBe(true);
   });
 
   it("damaged cache data never reaches V8 (a release V8 aborts on it): the run succeeds, with the same trees, and writes a good cache", async () => {
@@ -144,6 +157,41 @@ describe("what the bundles are made of (scripts/build.cjs)", () => {
     expect(inputs.filter((f) => f.includes("node_modules/zod/v4/locales/"))).toEqual(["node_modules/zod/v4/locales/en.js"]);
     expect(inputs.filter((f) => /node_modules\/(cdktf\/node_modules\/)?(archiver|readable-stream|glob)\//.test(f))).toEqual([]);
     expect(inputs.some((f) => f.startsWith("node_modules/cdktf/lib/"))).toBe(true);
+  });
+
+  it("one copy of yaml (cdk8s ships its own, at the same version); cdktf's token stacks are left out and its JSON sorter loads when called", () => {
+    const { inputs } = meta() as { inputs: Record<string, { imports: { path: string }[] }> };
+    const files = Object.keys(inputs);
+    const version = (dir: string) => (JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as { version: string }).version;
+    expect(version("node_modules/cdk8s/node_modules/yaml"), "the same version: else both copies are bundled, as they should be").toBe(version("node_modules/yaml"));
+    expect(files.filter((f) => f.includes("node_modules/cdk8s/node_modules/yaml/"))).toEqual([]);
+    expect(files.filter((f) => f.includes("node_modules/yaml/dist/")).length).toBeGreaterThan(10);
+    expect(files.filter((f) => f.endsWith("stack-trace.js") && f.includes("node_modules/cdktf/"))).toEqual([]);
+    expect(inputs["node_modules/cdktf/lib/manifest.js"].imports.map((i) => i.path)).toContainEqual(expect.stringMatching(/^slim:json-stable-stringify#/));
+  });
+
+  it("directInterop returns a compiled ES module itself instead of copying its exports, and refuses a bundle without the helper it expects", () => {
+    const helper = 'var __toESM=(mod,isNodeMode,target2)=>(target2=mod!=null?__create(__getProtoOf(mod)):{},__copyProps(target2,mod));';
+    expect(directInterop(`a;${helper}b`)).toBe("a;var __toESM=(mod,isNodeMode,target2)=>!isNodeMode&&mod!=null&&mod.__esModule?mod:(target2=mod!=null?__create(__getProtoOf(mod)):{},__copyProps(target2,mod));b");
+    expect(() => directInterop("var x=1;")).toThrow(/__toESM helper once in a bundle, found it 0 times/);
+    expect(() => directInterop(helper + helper)).toThrow(/found it 2 times/);
+  });
+
+  it("a reference synth records no token stacks and copies no export tables (test/helpers/record-run-work.cjs); the sources run by tsx do both", async () => {
+    const dir = freshDir();
+    const work = async (args: string[], name: string) => {
+      const log = join(dir, `${name}.json`);
+      const r = await node(["--require", join(ROOT, "test/helpers/record-run-work.cjs"), ...args, "--out", join(dir, name, "cdktf.out"), "--dist", join(dir, name, "dist")], { cwd: ROOT, env: { VEP_WORK_LOG: log } });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(log, "utf8")) as { stacks: number; interopCopies: number };
+    };
+    const viaTsx = await work(["--require", require.resolve("tsx/cjs"), join(ROOT, "main.ts")], "tsx");
+    expect(viaTsx.stacks, "the recorder sees cdktf's stacks").toBeGreaterThan(100);
+    expect(viaTsx.interopCopies, "and export copies").toBeGreaterThan(1000);
+    const viaBundle = await work(launch("main", []), "bundle");
+    expect(viaBundle.stacks).toBe(0);
+    // What is left: CommonJS modules not compiled from ES modules (they get a `default`); 10,981 before.
+    expect(viaBundle.interopCopies).toBeLessThan(500);
   });
 
   it("a refused spec gets the same messages from the bundle as from the sources (zod's English messages survive the slimming)", async () => {
