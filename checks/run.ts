@@ -1,8 +1,8 @@
+import { compareStrings } from "../lib/compare";
 import type { Synthesis } from "../lib/synthesis";
 import { CHECKS } from "./catalogue";
 import { CheckContext } from "./context";
 import type { Check, Finding } from "./types";
-import { compareStrings } from "../lib/compare";
 
 export interface Suppressed {
   finding: Finding;

@@ -1,6 +1,6 @@
+import { compareStrings } from "../lib/compare";
 import type { PlatformSpec } from "../spec/schema";
 import { derivedAwsNames, iamEndpointHost, isLoopback, vclusterService } from "./names";
-import { compareStrings } from "../lib/compare";
 
 /**
  * The address book: where every host the platform's configuration names lives, from the spec.

@@ -1,6 +1,7 @@
 import { CheckContext } from "../checks/context";
 import { day2Notes } from "../checks/day2";
 import { vaultStateSplitNotes } from "../checks/day2/vault-state-split";
+import { compareStrings } from "../lib/compare";
 import type { Synthesis } from "../lib/synthesis";
 import { awsFindings } from "./aws";
 import { kubernetesChanges, kubernetesFindings } from "./kubernetes";
@@ -8,7 +9,6 @@ import { networkFindings } from "./network";
 import { type PlanJson, terraformChanges } from "./terraform";
 import type { Review, ReviewFinding } from "./types";
 import { vaultFindings } from "./vault";
-import { compareStrings } from "../lib/compare";
 
 export interface ReviewOptions {
   /** Names of the two sides, for the heading (e.g. "main (3f2a1c0)", "working tree"). */

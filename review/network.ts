@@ -2,9 +2,9 @@ import type { CheckContext } from "../checks/context";
 import { evaluateFlow } from "../checks/network/evaluate";
 import { Inventory } from "../checks/network/inventory";
 import type { ClusterNetwork, Endpoint, Flow, PodEndpoint, Protocol } from "../checks/network/types";
+import { compareStrings } from "../lib/compare";
 import { asList, type Obj } from "./fields";
 import type { ReviewFinding } from "./types";
-import { compareStrings } from "../lib/compare";
 
 /**
  * Network-flow broadening, by the NetworkPolicy evaluator (checks/network/evaluate.ts, Kubernetes

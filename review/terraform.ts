@@ -1,7 +1,7 @@
+import { compareStrings } from "../lib/compare";
 import type { Synthesis } from "../lib/synthesis";
 import { changedFields, type Obj } from "./fields";
 import type { Action, Layer, ResourceChange } from "./types";
-import { compareStrings } from "../lib/compare";
 
 /** A Terraform resource of one side: `<stack>/<type>.<name>`. */
 export interface TfEntry {

@@ -1,9 +1,9 @@
 import type { CheckContext } from "../checks/context";
 import { VaultIndex } from "../checks/cross/vault-index";
 import { type AclRule, capabilitiesFor } from "../checks/vault-acl";
+import { compareStrings } from "../lib/compare";
 import { asList, type Obj } from "./fields";
 import type { ReviewFinding } from "./types";
-import { compareStrings } from "../lib/compare";
 
 /**
  * Vault policies compared by what they allow, with Vault's ACL rules (checks/vault-acl.ts), never

@@ -90,7 +90,8 @@ const dedupe = {
       // A different version (after an upgrade of either) is bundled as it is: two copies, both right.
       if (!existsSync(nested) || version(nested) !== version(top)) continue;
       const filter = new RegExp(`^${name}(/.*)?$`);
-      b.onResolve({ filter }, (args) => (args.importer.startsWith(join(ROOT, "node_modules", inside, "/")) && args.pluginData !== dedupe ? b.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: dedupe }) : undefined));
+      const importers = join(ROOT, "node_modules", inside, "/");
+      b.onResolve({ filter }, (args) => (args.importer.startsWith(importers) && args.pluginData !== dedupe ? b.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: dedupe }) : undefined));
     }
   },
 };
@@ -152,6 +153,8 @@ async function build() {
       banner: { js: BUNDLE_WRAPPER.head },
       footer: { js: BUNDLE_WRAPPER.tail },
       plugins: [slim, dedupe],
+      // Written below, once directInterop has rewritten them.
+      write: false,
       metafile: true,
       logLevel: "error",
     });
@@ -159,7 +162,8 @@ async function build() {
     if (dynamic.length > 0) throw new Error(`the bundles must not hold import() (scripts/load-bundle.cjs says why; use lib/import-esm.ts):\n  ${dynamic.join("\n  ")}`);
     const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("slim:")).map(stampedFile), "package.json", "scripts/build.cjs"];
     const inputs = Object.fromEntries([...new Set(files)].sort().map((f) => [f, stamp(join(ROOT, f))]));
-    for (const e of ENTRIES) writeFileSync(join(tmp, `${e}.js`), directInterop(readFileSync(join(tmp, `${e}.js`), "latin1")), "latin1");
+    mkdirSync(tmp);
+    for (const file of result.outputFiles) writeFileSync(file.path, directInterop(file.text));
     for (const e of ENTRIES) renameSync(join(tmp, `${e}.js`), join(OUT, `${e}.js`));
     // The old bundles' code caches (scripts/load-bundle.cjs) name files that are gone.
     for (const f of readdirSync(OUT)) if (f.endsWith(".cache")) rmSync(join(OUT, f), { force: true });

@@ -57,6 +57,23 @@ function readInto(fd, buffer, size) {
   return buffer.subarray(0, read);
 }
 
+function openIfThere(path) {
+  try {
+    return openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+}
+
+/** An open cache file read into `buffer`: its header and data, or undefined when unreadable (a folder, say) or damaged. */
+function cacheIn(fd, buffer, size) {
+  try {
+    return parseCache(readInto(fd, buffer, size));
+  } catch {
+    return undefined;
+  }
+}
+
 function writeCache(path, header, data) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -85,46 +102,35 @@ function cacheFile(file) {
  * bundle's work (--help), so its cache counts as a failed run's and the next real run replaces it.
  */
 function loadBundle(file, { partial = false, cachePath = cacheFile(file) } = {}) {
-  // One buffer takes the bundle's bytes and, once they are decoded, the cache's: on a short run,
-  // first touches of fresh memory cost more than anything read into it.
-  let cacheFd;
-  try {
-    cacheFd = openSync(cachePath, "r");
-  } catch {
-    cacheFd = undefined;
-  }
   let bundle;
   let source;
   let cache;
+  const fd = openSync(file, "r");
+  const cacheFd = openIfThere(cachePath);
   try {
-    const fd = openSync(file, "r");
-    try {
-      const stat = fstatSync(fd);
-      bundle = identity(stat);
-      const cacheSize = cacheFd === undefined ? 0 : fstatSync(cacheFd).size;
-      const buffer = Buffer.allocUnsafeSlow(Math.max(stat.size, cacheSize));
-      // A copy on V8's heap, so the buffer is free again. Not latin1: Node makes a large latin1 string
-      // external, and V8 then kept about 10 MB more compiled code in a run at 1000 services. The
-      // bundles are pure ASCII (esbuild's charset: "ascii"): V8 decodes them on its fast path.
-      source = readInto(fd, buffer, stat.size).toString("utf8");
-      try {
-        if (cacheFd !== undefined) cache = parseCache(readInto(cacheFd, buffer, cacheSize));
-      } catch {
-        cache = undefined; // unreadable (a folder, say): compiled without it, and rewritten
-      }
-    } finally {
-      closeSync(fd);
-    }
+    const stat = fstatSync(fd);
+    bundle = identity(stat);
+    const cacheSize = cacheFd === undefined ? 0 : fstatSync(cacheFd).size;
+    // One buffer takes the bundle's bytes and, once they are decoded, the cache's: on a short run,
+    // first touches of fresh memory cost more than anything read into it.
+    const buffer = Buffer.allocUnsafeSlow(Math.max(stat.size, cacheSize));
+    // A copy on V8's heap, so the buffer is free again. Not latin1: Node makes a large latin1 string
+    // external, and V8 then kept about 10 MB more compiled code in a run at 1000 services. The
+    // bundles are pure ASCII (esbuild's charset: "ascii"): V8 decodes them on its fast path.
+    source = readInto(fd, buffer, stat.size).toString("utf8");
+    cache = cacheFd === undefined ? undefined : cacheIn(cacheFd, buffer, cacheSize);
   } finally {
+    closeSync(fd);
     if (cacheFd !== undefined) closeSync(cacheFd);
   }
   const usable = cache?.header.bundle === bundle ? cache : undefined;
+  const usedStatus = usable?.header.status;
   // The bundle is one function expression (scripts/build.cjs writes the module wrapper into it).
   const script = new vm.Script(source, { filename: file, cachedData: usable?.data });
   const stale = !usable || script.cachedDataRejected === true;
   process.once("exit", (code) => {
     const status = partial ? "partial" : code;
-    if (stale || (usable.header.status !== 0 && status === 0)) writeCache(cachePath, { bundle, status }, script.createCachedData());
+    if (stale || (usedStatus !== 0 && status === 0)) writeCache(cachePath, { bundle, status }, script.createCachedData());
   });
   const mod = new Module(file, module);
   mod.filename = file;

@@ -1,10 +1,10 @@
+import { compareStrings } from "../../lib/compare";
 import type { PlatformModel } from "../../model";
 import { environmentChanges } from "./environments";
 import { identityChanges } from "./identity";
 import type { Day2Check, Day2Note } from "./types";
 import { vaultConfigChanges } from "./vault-config";
 import { vaultServerChanges } from "./vault-server";
-import { compareStrings } from "../../lib/compare";
 
 export type { Day2Note } from "./types";
 

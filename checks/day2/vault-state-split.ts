@@ -1,7 +1,7 @@
+import { compareStrings } from "../../lib/compare";
 import { isVaultStack, type Obj } from "../../lib/synthesis";
 import { vaultStackNames } from "../../model/names";
 import { type Day2Note, runbook } from "./types";
-import { compareStrings } from "../../lib/compare";
 
 const addresses = (json: Obj): string[] => Object.entries<Record<string, unknown>>(json?.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs ?? {}).map((name) => `${type}.${name}`));
 

@@ -1,9 +1,9 @@
+import { compareStrings } from "../../lib/compare";
 import type { PlatformSpec } from "../../spec/schema";
 import { argoNames, k8sNames } from "../names";
 import { ESO_CHART, ESO_CHART_CLUSTER_KINDS, ESO_CHART_NAMESPACED_KINDS, esoChartValues, esoIgnoredDifferences, ESO_SYNC_OPTIONS } from "./external-secrets-operator";
 import type { ApplicationModel, ArgoCdModel, ClusterDeliveryModel, ComponentObjects, GitopsModel, GroupKind, ProjectModel } from "./types";
 import { APPLICATION_WAVES } from "./waves";
-import { compareStrings } from "../../lib/compare";
 
 export type { ArgoCdModel, ComponentObjects, GitopsModel } from "./types";
 

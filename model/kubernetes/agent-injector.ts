@@ -1,8 +1,8 @@
+import { compareStrings } from "../../lib/compare";
 import type { EnvironmentSpec, PlatformSpec, ServiceSpec } from "../../spec/schema";
 import { k8sNames, kubernetesAuthMount, serviceAccountName, vaultActiveAddress, vaultLoginAudiences, vaultNames } from "../names";
 import { type DeliveredSecret, deliveredSecrets, type FieldRef } from "./delivered-secrets";
 import type { AgentInjectorPatchModel } from "./types";
-import { compareStrings } from "../../lib/compare";
 
 const A = "vault.hashicorp.com";
 /** Where the agent mounts the tls-secret (vault-k8s agent-inject/agent: /vault/tls). */

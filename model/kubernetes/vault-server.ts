@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { compareStrings } from "../../lib/compare";
 import { deletionGuardAnnotations, VAULT_DELETION_GUARD } from "./gitops";
 import { quantityBytes } from "../../spec/primitives";
 import type { PlatformSpec } from "../../spec/schema";
@@ -8,7 +9,6 @@ import { derivedAwsNames, environmentNamespace, iamEndpointHost, isLoopback, k8s
 import { type AddressBook, awsEndpointHost, hostOf, IN_CLUSTER_API_HOST, POD_IDENTITY_AGENT, portOf } from "../network";
 import type { VaultModel } from "../vault";
 import type { EgressRule, HousekeepingModel, NetworkPeer, ServiceAccountModel, VaultServerModel } from "./types";
-import { compareStrings } from "../../lib/compare";
 
 /** Paths inside the Vault pods. */
 export const VAULT_PATHS = {

@@ -1,3 +1,4 @@
+import { compareStrings } from "../../lib/compare";
 import { sharedServiceRotationPeriod, staticSecretRotationPeriod } from "../rotation";
 import { durationSeconds } from "../../spec/primitives";
 import type { EnvironmentSpec, PlatformSpec } from "../../spec/schema";
@@ -25,7 +26,6 @@ import { databaseCredentialLifetime, esoStoreTokenTtls } from "../credentials";
 import { goDuration } from "../durations";
 import { creationStatements, PASSWORD_POLICY_HCL, preparationStatements, renewStatements, revocationStatements } from "./postgres";
 import type { DatabaseConnection, DatabaseRole, KubernetesAuthMount, KubernetesAuthRole, KvSecretEntry, OidcRole, TokenSettings, TransitKey, VaultModel } from "./types";
-import { compareStrings } from "../../lib/compare";
 
 export type { VaultModel } from "./types";
 
