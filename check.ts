@@ -12,6 +12,7 @@ import { reportFailure, UsageError } from "./lib/cli";
 import { projectRelative, readOutputRecord } from "./lib/output";
 import { buildPlatformModel } from "./model";
 import { CONFIG_FILE, loadSpec, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
+import { fitYoungGeneration } from "./lib/young-generation";
 
 const USAGE = `usage: check.ts [spec.(ts|json|yaml)] [--format text|json|sarif] [--no-synth [--out <dir>] [--dist <dir>]]
   spec        platform spec file (default: $${SPEC_ENV_VAR}, else "spec" in ${CONFIG_FILE}, else the bundled reference spec)
@@ -42,6 +43,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv): Promise<
 
   const specPath = resolveSpecPath(parsed.positionals[0], env);
   const { source, spec } = await loadSpec(specPath?.path, env);
+  fitYoungGeneration(spec);
   const out = parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out";
   const dist = parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist";
   const notes: string[] = [];

@@ -16,6 +16,7 @@ import { buildPlatformModel } from "./model";
 import { PROJECT_ROOT } from "./lib/project-root";
 import type { KubernetesSynthesis, TerraformSynthesis } from "./lib/synthesis";
 import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
+import { fitYoungGeneration } from "./lib/young-generation";
 
 const USAGE = `usage: main.ts [spec.(ts|json|yaml)] [--out <dir>] [--dist <dir>] [--only terraform|kubernetes] [--skip-checks]
   spec       platform spec file (default: $${SPEC_ENV_VAR}, else "spec" in ${CONFIG_FILE}, else the bundled reference spec)
@@ -64,6 +65,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
 
   const specPath = resolveSpecPath(parsed.positionals[0], env);
   const { source, spec } = await loadSpec(specPath?.path, env);
+  fitYoungGeneration(spec);
   const model = buildPlatformModel(spec);
   const tfOut = { dir: parsed.values.out ?? env.CDKTF_OUTDIR ?? "cdktf.out", option: parsed.values.out ? "--out" : env.CDKTF_OUTDIR ? "$CDKTF_OUTDIR" : "--out" };
   const dist = { dir: parsed.values.dist ?? env.CDK8S_OUTDIR ?? "dist", option: parsed.values.dist ? "--dist" : env.CDK8S_OUTDIR ? "$CDK8S_OUTDIR" : "--dist" };

@@ -17,6 +17,7 @@ import type { Synthesis } from "./lib/synthesis";
 import { buildPlatformModel, type PlatformModel } from "./model";
 import { PROJECT_ROOT } from "./lib/project-root";
 import { CONFIG_FILE, loadSpec, resolveSpecPath, SPEC_ENV_VAR } from "./spec/load";
+import { fitYoungGeneration } from "./lib/young-generation";
 import { BaseError, defaultBase, synthesizeBase } from "./review/git-base";
 
 const USAGE = `usage: review.ts [spec] [--base <git-ref> | --base-dir <out,dist> [--base-spec <file>]] [--head-dir <out,dist>] [--aws-plan <plan.json>] [--approve-broadening] [--output <dir>]
@@ -105,6 +106,7 @@ export async function runReview(argv: string[], env: NodeJS.ProcessEnv, cwd = pr
 
   const specPath = resolveSpecPath(parsed.positionals[0], env, cwd);
   const { source, spec } = await loadSpec(specPath?.path, env);
+  fitYoungGeneration(spec);
   const headModel = buildPlatformModel(spec);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const synthesizeHead = async () => (require("./lib/synthesize") as typeof import("./lib/synthesize")).synthesizeYielding(spec, { outDir: v.out ?? "cdktf.out" });

@@ -40,11 +40,17 @@ export function patternMatches(pattern: string, path: string): boolean {
 
 /** Where the first wildcard sits: the first "+" (any, as Vault's strings.Index), else the trailing "*", else never. */
 function firstWildcard(p: string): number {
-  const idx = [p.indexOf("+"), p.indexOf("*")].filter((i) => i >= 0);
-  return idx.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...idx);
+  const plus = p.indexOf("+");
+  const star = p.indexOf("*");
+  if (plus < 0) return star < 0 ? Number.POSITIVE_INFINITY : star;
+  return star < 0 ? plus : Math.min(plus, star);
 }
 
-const wildcardSegments = (p: string) => p.replace(/\*$/, "").split("/").filter((s) => s === "+").length;
+/** How many whole segments are "+" (the trailing "*" aside). */
+function wildcardSegments(p: string): number {
+  if (!p.includes("+")) return 0;
+  return p.replace(/\*$/, "").split("/").filter((s) => s === "+").length;
+}
 
 /** Negative when a has lower priority than b (vault/acl.go CheckAllowedFromNonExactPaths). */
 export function comparePriority(a: string, b: string): number {
@@ -72,9 +78,9 @@ export function capabilitiesFor(rules: AclRule[], path: string): Set<string> {
 
 /** The pattern Vault applies to `path` (an exact rule, else the highest-priority match), or undefined when none matches. */
 export function winningPattern(rules: AclRule[], path: string): string | undefined {
-  const matching = rules.filter((r) => patternMatches(r.path, path));
-  if (matching.length === 0) return undefined;
-  return matching.reduce((best, r) => (comparePriority(r.path, best) > 0 ? r.path : best), matching[0].path);
+  let best: string | undefined;
+  for (const r of rules) if (patternMatches(r.path, path) && (best === undefined || comparePriority(r.path, best) > 0)) best = r.path;
+  return best;
 }
 
 export function allows(rules: AclRule[], path: string, capability: string): boolean {

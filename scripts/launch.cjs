@@ -1,8 +1,12 @@
 // Runs a command line from its compiled bundle: `node scripts/launch.cjs <main|check|review> [args]`
 // (npm run synth / check / review, cdktf.json, cdk8s.yaml). The bundle is rebuilt first when any of
 // its sources changed (scripts/build.cjs), so a stale bundle is never run, and compiled from its
-// V8 code cache (scripts/load-bundle.cjs).
+// V8 code cache (scripts/load-bundle.cjs), with V8's young generation held at its initial size
+// until the spec shows a large platform (scripts/young-generation.cjs).
 "use strict";
+const { holdYoungGeneration } = require("./young-generation.cjs");
+
+holdYoungGeneration();
 const { fresh, ENTRIES } = require("./build.cjs");
 const { loadBundle } = require("./load-bundle.cjs");
 

@@ -20,6 +20,7 @@ const { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSy
 const Module = require("node:module");
 const { dirname } = require("node:path");
 const vm = require("node:vm");
+const { flagsAsLoaded } = require("./young-generation.cjs");
 
 const MAGIC = "vep-code-cache-1";
 
@@ -88,12 +89,12 @@ function writeCache(path, header, data) {
 }
 
 /**
- * The cache file for this process's flags: V8 refuses a cache made under other flags, so each set of
- * Node options (`node --max-semi-space-size=1 ...`, NODE_OPTIONS) keeps its own instead of all
- * rewriting one.
+ * The cache file for a process's flags (by default this one's): V8 refuses a cache made under other
+ * flags, so each set of Node options (`node --max-semi-space-size=1 ...`, NODE_OPTIONS) keeps its own
+ * instead of all rewriting one.
  */
-function cacheFile(file) {
-  const flags = `${process.execArgv.join(" ")}\n${process.env.NODE_OPTIONS ?? ""}`;
+function cacheFile(file, execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS) {
+  const flags = `${execArgv.join(" ")}\n${nodeOptions ?? ""}`;
   return `${file}.${digest(flags).slice(0, 12)}.cache`;
 }
 
@@ -130,7 +131,10 @@ function loadBundle(file, { partial = false, cachePath = cacheFile(file) } = {})
   const stale = !usable || script.cachedDataRejected === true;
   process.once("exit", (code) => {
     const status = partial ? "partial" : code;
-    if (stale || (usedStatus !== 0 && status === 0)) writeCache(cachePath, { bundle, status }, script.createCachedData());
+    if (stale || (usedStatus !== 0 && status === 0)) {
+      flagsAsLoaded();
+      writeCache(cachePath, { bundle, status }, script.createCachedData());
+    }
   });
   const mod = new Module(file, module);
   mod.filename = file;

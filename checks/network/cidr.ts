@@ -2,7 +2,16 @@ import ipaddr from "ipaddr.js";
 
 /** CIDR arithmetic (ipaddr.js): whole-range containment and overlap, IPv4 and IPv6 kept apart. */
 
-const parse = (cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] => ipaddr.parseCIDR(cidr);
+type Parsed = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** Parsed once per string: the flow checks compare the same few blocks thousands of times. */
+const parsed = new Map<string, Parsed>();
+
+function parse(cidr: string): Parsed {
+  let p = parsed.get(cidr);
+  if (p === undefined) parsed.set(cidr, (p = ipaddr.parseCIDR(cidr)));
+  return p;
+}
 
 /** Every address of inner is in outer. */
 export function cidrContains(outer: string, inner: string): boolean {
