@@ -67,17 +67,48 @@ export function comparePriority(a: string, b: string): number {
   return compareStrings(a, b);
 }
 
+interface RuleIndex {
+  length: number;
+  exact: Map<string, AclRule[]>;
+  patterns: AclRule[];
+}
+
+const indexes = new WeakMap<AclRule[], RuleIndex>();
+
+/**
+ * The rules that can decide `path`: its exact rules when it has any (an exact rule wins outright),
+ * else the patterns. Indexed once per rules array (again if it grew): the large policies (ESO's,
+ * the pipeline's) are mostly exact rules, and the checks and the review look up thousands of paths.
+ */
+function candidates(rules: AclRule[], path: string): AclRule[] {
+  let index = indexes.get(rules);
+  if (index?.length !== rules.length) {
+    index = { length: rules.length, exact: new Map(), patterns: [] };
+    for (const r of rules) {
+      if (r.path.includes("+") || r.path.endsWith("*")) index.patterns.push(r);
+      else if (index.exact.has(r.path)) index.exact.get(r.path)!.push(r);
+      else index.exact.set(r.path, [r]);
+    }
+    indexes.set(rules, index);
+  }
+  return index.exact.get(path) ?? index.patterns;
+}
+
 /** Capabilities granted on `path` by the union of the given rules (from one or several policies). */
 export function capabilitiesFor(rules: AclRule[], path: string): Set<string> {
-  const winner = winningPattern(rules, path);
+  const pool = candidates(rules, path);
+  const winner = winningIn(pool, path);
   if (winner === undefined) return new Set();
-  const matching = rules.filter((r) => r.path === winner);
-  const caps = new Set(matching.flatMap((r) => r.capabilities));
+  const caps = new Set(pool.filter((r) => r.path === winner).flatMap((r) => r.capabilities));
   return caps.has("deny") ? new Set(["deny"]) : caps;
 }
 
 /** The pattern Vault applies to `path` (an exact rule, else the highest-priority match), or undefined when none matches. */
 export function winningPattern(rules: AclRule[], path: string): string | undefined {
+  return winningIn(candidates(rules, path), path);
+}
+
+function winningIn(rules: AclRule[], path: string): string | undefined {
   let best: string | undefined;
   for (const r of rules) if (patternMatches(r.path, path) && (best === undefined || comparePriority(r.path, best) > 0)) best = r.path;
   return best;

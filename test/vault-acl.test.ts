@@ -2,7 +2,7 @@ import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { plainPolicyRules } from "../checks/context";
 import { specByName, synthesisOf, vaultOf } from "./helpers/synthesis";
-import { allows, type AclRule, capabilitiesFor, patternMatches, rulesFromParsedHcl } from "../checks/vault-acl";
+import { allows, type AclRule, capabilitiesFor, comparePriority, patternMatches, rulesFromParsedHcl, winningPattern } from "../checks/vault-acl";
 
 /** The ACL evaluator the policy tests rely on, checked against Vault's documented matching rules. */
 describe("Vault ACL semantics", () => {
@@ -56,6 +56,44 @@ describe("Vault ACL semantics", () => {
   it("deny wins over every capability of the same path from another policy, whichever order they come in", () => {
     expect([...capabilitiesFor([{ path: "a/b", capabilities: ["deny"] }, { path: "a/b", capabilities: ["read", "sudo"] }], "a/b")]).toEqual(["deny"]);
     expect(allows([{ path: "a/+", capabilities: ["read"] }, { path: "a/+", capabilities: ["deny"] }, { path: "a/*", capabilities: ["read"] }], "a/b", "read")).toBe(false);
+  });
+
+  it("the indexed lookup (exact rules by path, patterns apart) answers as a scan of every rule: 300 random policies, 40 paths each", () => {
+    // The scan the index replaces: every matching rule, the highest priority wins, its capabilities merge.
+    const scan = (rules: AclRule[], path: string) => {
+      const matching = rules.filter((r) => patternMatches(r.path, path));
+      if (matching.length === 0) return { winner: undefined, caps: [] as string[] };
+      const winner = matching.reduce((best, r) => (comparePriority(r.path, best) > 0 ? r.path : best), matching[0].path);
+      const caps = new Set(matching.filter((r) => r.path === winner).flatMap((r) => r.capabilities));
+      return { winner, caps: caps.has("deny") ? ["deny"] : [...caps].sort() };
+    };
+    let seed = 17;
+    // A linear congruential generator's high bits (its low bits repeat with short periods).
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), Math.floor(seed / 65536) % n);
+    const pick = <T,>(xs: readonly T[]) => xs[random(xs.length)];
+    const segments = ["secret", "data", "dev", "prod", "a", "b", ""];
+    const path = () => Array.from({ length: 1 + random(4) }, () => pick(segments)).join("/");
+    const pattern = () => {
+      const p = Array.from({ length: 1 + random(4) }, () => (random(5) === 0 ? "+" : pick(segments))).join("/");
+      return random(3) === 0 ? `${p}${pick(["*", "/*"])}` : p;
+    };
+    const caps = ["read", "list", "create", "deny"];
+    let decided = 0;
+    for (let i = 0; i < 300; i++) {
+      const rules: AclRule[] = Array.from({ length: 1 + random(12) }, () => ({ path: random(2) === 0 ? path() : pattern(), capabilities: [pick(caps), pick(caps)] }));
+      // Paths inside each rule ("+" segments and the "*" suffix filled in) and random ones.
+      const inside = (r: AclRule) => r.path.split("/").map((seg) => (seg === "+" ? pick(segments) : seg)).join("/").replace(/\*$/, pick(["", "x", "/b"]));
+      const paths = [...rules.map(inside), ...Array.from({ length: 40 - rules.length }, path)];
+      for (const p of paths) {
+        const expected = scan(rules, p);
+        expect({ winner: winningPattern(rules, p), caps: [...capabilitiesFor(rules, p)].sort() }, `${p} in ${JSON.stringify(rules)}`).toEqual(expected);
+        if (expected.winner !== undefined) decided++;
+      }
+      // A rule added to a policy already looked up is seen (the index is rebuilt when the array grows).
+      rules.push({ path: paths[0], capabilities: ["sudo"] });
+      expect([...capabilitiesFor(rules, paths[0])].sort()).toEqual(scan(rules, paths[0]).caps);
+    }
+    expect(decided, "a good share of the lookups find a rule").toBeGreaterThan(3000);
   });
 
   it("no matching path means no capability", () => {

@@ -64,7 +64,11 @@ function rotationRules(environments: EnvironmentModel[], rule: (alert: string, e
   // ESO in a dedicated cluster exports its metrics there, not to the primary cluster's Prometheus.
   for (const env of environments.filter((e) => e.primary)) {
     const byPeriod = new Map<number, string[]>();
-    for (const es of env.externalSecrets) byPeriod.set(es.rotationPeriodSeconds, [...(byPeriod.get(es.rotationPeriodSeconds) ?? []), es.name]);
+    for (const es of env.externalSecrets) {
+      const names = byPeriod.get(es.rotationPeriodSeconds);
+      if (names) names.push(es.name);
+      else byPeriod.set(es.rotationPeriodSeconds, [es.name]);
+    }
     for (const [period, names] of [...byPeriod].sort(([a], [b]) => a - b)) {
       const window = prometheusDuration(period);
       const matchers = `condition="Ready", status="True", name=~"${[...names].sort().join("|")}"`;
