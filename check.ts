@@ -10,9 +10,9 @@
 import { parseArgs } from "node:util";
 import { reportFailure, UsageError } from "./lib/cli";
 import { projectRelative, readOutputRecord } from "./lib/output";
+import { fitYoungGeneration } from "./lib/young-generation";
 import { buildPlatformModel } from "./model";
 import { CONFIG_FILE, loadSpec, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
-import { fitYoungGeneration } from "./lib/young-generation";
 
 const USAGE = `usage: check.ts [spec.(ts|json|yaml)] [--format text|json|sarif] [--no-synth [--out <dir>] [--dist <dir>]]
   spec        platform spec file (default: $${SPEC_ENV_VAR}, else "spec" in ${CONFIG_FILE}, else the bundled reference spec)

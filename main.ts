@@ -15,8 +15,8 @@ import { OutputUsageError, WriteAborted, type OutputRecord, type OutputTree, pro
 import { buildPlatformModel } from "./model";
 import { PROJECT_ROOT } from "./lib/project-root";
 import type { KubernetesSynthesis, TerraformSynthesis } from "./lib/synthesis";
-import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
 import { fitYoungGeneration } from "./lib/young-generation";
+import { CONFIG_FILE, loadSpec, REFERENCE_SOURCE, resolveSpecPath, SPEC_ENV_VAR, specDigest } from "./spec/load";
 
 const USAGE = `usage: main.ts [spec.(ts|json|yaml)] [--out <dir>] [--dist <dir>] [--only terraform|kubernetes] [--skip-checks]
   spec       platform spec file (default: $${SPEC_ENV_VAR}, else "spec" in ${CONFIG_FILE}, else the bundled reference spec)

@@ -14,10 +14,10 @@ import { parseArgs } from "node:util";
 import { reportFailure, UsageError } from "./lib/cli";
 import { LoadError, loadSynthesis } from "./lib/load-synthesis";
 import type { Synthesis } from "./lib/synthesis";
+import { fitYoungGeneration } from "./lib/young-generation";
 import { buildPlatformModel, type PlatformModel } from "./model";
 import { PROJECT_ROOT } from "./lib/project-root";
 import { CONFIG_FILE, loadSpec, resolveSpecPath, SPEC_ENV_VAR } from "./spec/load";
-import { fitYoungGeneration } from "./lib/young-generation";
 import { BaseError, defaultBase, synthesizeBase } from "./review/git-base";
 
 const USAGE = `usage: review.ts [spec] [--base <git-ref> | --base-dir <out,dist> [--base-spec <file>]] [--head-dir <out,dist>] [--aws-plan <plan.json>] [--approve-broadening] [--output <dir>]

@@ -37,22 +37,8 @@ export function instantiate(pattern: string): string {
     .replace(/\*$/, PROBE);
 }
 
-const exactRules = new WeakMap<AclRule[], Map<string, string[]>>();
-
-/**
- * What a policy lets its holder do on a request path (deny and nothing are both empty), and the
- * rule that decides. An exact rule wins outright in Vault, so it is looked up (large policies,
- * such as terraform's, are mostly exact rules); anything else goes through priority matching.
- */
+/** What a policy lets its holder do on a request path (deny and nothing are both empty), and the rule that decides. */
 export function grantOn(rules: AclRule[], path: string): { caps: string[]; rule?: string } {
-  let exact = exactRules.get(rules);
-  if (!exact) {
-    exact = new Map();
-    for (const r of rules) if (!r.path.includes("+") && !r.path.endsWith("*")) exact.set(r.path, [...(exact.get(r.path) ?? []), ...r.capabilities]);
-    exactRules.set(rules, exact);
-  }
-  const own = exact.get(path);
-  if (own) return own.includes("deny") ? { caps: [] } : { caps: [...new Set(own)], rule: path };
   const caps = [...capabilitiesFor(rules, path)].filter((c) => c !== "deny");
   return { caps, rule: caps.length > 0 ? winningPattern(rules, path) : undefined };
 }

@@ -4,12 +4,13 @@ import { setFlagsFromString } from "node:v8";
  * scripts/launch.cjs starts every command line with V8's young generation held at its initial size
  * (scripts/young-generation.cjs says why); from this many service deployments (a service in one
  * environment) on, it grows again as V8 grows it by default. Measured on the benchmark specs
- * (bench/specs.ts, interleaved runs): held, 100 services in 3 environments synthesize about 15 % faster, 500 the
- * same, and 1000 held throughout about 4 % slower.
+ * (bench/specs.ts, interleaved runs): held, 100 services in 3 environments synthesize about 15 %
+ * faster, 500 the same, and 1000 held throughout about 4 % slower.
  */
 export const LARGE_PLATFORM_DEPLOYMENTS = 1000;
 
-const STATE = Symbol.for("vault-eks-platform.young-generation");
+/** Where scripts/young-generation.cjs (outside the bundle) records "held"; "released" once grown. */
+export const STATE = Symbol.for("vault-eks-platform.young-generation");
 
 /** What the growth is decided on: the spec's services and their environments. */
 export interface PlatformSize {

@@ -3,13 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { benchmarkSpec } from "../bench/specs";
-import { fitYoungGeneration, LARGE_PLATFORM_DEPLOYMENTS, serviceDeployments } from "../lib/young-generation";
+import { fitYoungGeneration, LARGE_PLATFORM_DEPLOYMENTS, serviceDeployments, STATE } from "../lib/young-generation";
 import { projectCopy, ROOT, runNode } from "./helpers/synth";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheFile } = require("../scripts/load-bundle.cjs") as { cacheFile: (file: string, execArgv: string[], nodeOptions?: string) => string };
 
 const HELPER = join(ROOT, "test/helpers/record-young-generation.cjs");
-const STATE = Symbol.for("vault-eks-platform.young-generation");
 const MiB = 1024 * 1024;
 
 interface YoungLog {

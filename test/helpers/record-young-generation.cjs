@@ -4,10 +4,11 @@
 "use strict";
 const { writeFileSync } = require("node:fs");
 const { getHeapSpaceStatistics } = require("node:v8");
+const { STATE } = require("../../scripts/young-generation.cjs");
 const file = process.env.VEP_YOUNG_LOG;
 if (file) {
   process.on("exit", () => {
     const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
-    writeFileSync(file, JSON.stringify({ newSpaceBytes: newSpace.space_size, state: globalThis[Symbol.for("vault-eks-platform.young-generation")] ?? null }));
+    writeFileSync(file, JSON.stringify({ newSpaceBytes: newSpace.space_size, state: globalThis[STATE] ?? null }));
   });
 }
